@@ -1,0 +1,34 @@
+# Two commands: `make run` (the product with demo data) and `make test` (everything CI runs).
+# Only Python 3.11+ is needed; the rest comes from requirements*.txt into .venv.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+
+.PHONY: run test lint bench venv clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+run: venv
+	$(PY) -m config.devstack run
+
+test: venv
+	$(PY) -m config.devstack exec -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory lint
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	DJANGO_DEBUG=1 DATABASE_URL=postgres://lint@localhost/lint REDIS_URL=redis://localhost:6379/0 $(VENV)/bin/mypy
+
+bench: venv
+	$(PY) -m config.devstack exec -- $(PY) -m bench.runner
+
+clean:
+	rm -rf var/redis-* var/screenshots .pytest_cache .mypy_cache .ruff_cache

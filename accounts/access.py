@@ -1,0 +1,43 @@
+"""Who may open a dashboard page: marketers with a workspace, and at least the role the page needs."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.models import Membership, Role, User, Workspace
+
+
+class WorkspaceRequest(HttpRequest):
+    """What a dashboard view receives after `dashboard_view` let it through."""
+
+    user: User  # type: ignore[assignment]
+    workspace: Workspace
+    membership: Membership
+
+
+def dashboard_view(at_least: Role = Role.ANALYST, *, write_role: Role | None = Role.MANAGER) -> Callable[..., Any]:
+    """Guard a dashboard view. Creators get 404 (the dashboard does not exist for them); marketers
+    without a workspace see how to get one; GET needs `at_least`, other methods `write_role`."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.user.is_creator:
+                raise Http404
+            membership = request.membership  # type: ignore[attr-defined]
+            if membership is None:
+                return render(request, "accounts/no_workspace.html", status=403)
+            needed = at_least if request.method in ("GET", "HEAD", "OPTIONS") else (write_role or at_least)
+            if not membership.has_role(needed):
+                return render(request, "accounts/role_required.html", {"needed": needed}, status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,97 @@
+"""The API's side of tenancy: a base viewset that subclasses cannot bypass.
+
+DRF authenticates inside the view (token auth is invisible to middleware), so the workspace
+is resolved here, after authentication, and every handler runs inside its scope.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework import exceptions, generics, permissions, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role, User, Workspace
+from accounts.selectors import membership_for
+from accounts.tenancy import all_workspaces_unscoped, workspace_scope
+
+WORKSPACE_HEADER = "HTTP_X_WORKSPACE"
+
+
+class HasWorkspaceRole(permissions.BasePermission):
+    """Reads need any role; writes need the view's `write_role` (manager unless it says otherwise)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(membership.has_role(getattr(view, "write_role", Role.MANAGER)))
+
+
+class WorkspaceScopedViewSetMixin:
+    """Resolve the workspace after authentication and run the handler in its scope.
+
+    A creator, or a user who is not a member of the requested workspace, gets 404 for
+    every route, so the existence of another workspace's objects is never revealed.
+    """
+
+    permission_classes: Any = [permissions.IsAuthenticated, HasWorkspaceRole]
+    _workspace_scope: Any = None
+    write_role = Role.MANAGER
+    lookup_value_regex = r"[0-9]+"  # ids are integers; anything else is a JSON 404 from the URL resolver
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        user = request.user  # authenticates now (session or token), before the workspace is resolved
+        membership = None
+        if user.is_authenticated and not user.is_creator:
+            slug = request.META.get(WORKSPACE_HEADER) or request.session.get("workspace_slug")
+            membership = membership_for(user=user, workspace_slug=slug)
+        request.membership = membership  # type: ignore[attr-defined]
+        request.workspace = membership.workspace if membership else None  # type: ignore[attr-defined]
+        if user.is_authenticated and membership is None:
+            raise exceptions.NotFound("No workspace found for this account.")
+        if membership is not None:
+            self._workspace_scope = workspace_scope(membership.workspace)
+            self._workspace_scope.__enter__()
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
+        self._workspace_scope = None
+        try:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+        finally:
+            if self._workspace_scope is not None:
+                self._workspace_scope.__exit__(None, None, None)
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.request.workspace  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def acting_user(self) -> User:
+        """The authenticated member (permissions have run, so never anonymous here)."""
+        return self.request.user  # type: ignore[attr-defined,no-any-return]
+
+
+class WorkspaceScopedAPIView(WorkspaceScopedViewSetMixin, generics.GenericAPIView):  # type: ignore[misc]
+    pass
+
+
+class WorkspaceScopedModelViewSet(WorkspaceScopedViewSetMixin, viewsets.ModelViewSet):  # type: ignore[misc]
+    pass
+
+
+class WorkspaceScopedReadOnlyViewSet(WorkspaceScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[misc]
+    pass
+
+
+class UnscopedSchemaGenerator(SchemaGenerator):
+    """Schema generation walks every viewset with fake requests (no workspace) and django-filter
+    touches their default managers; no row is read, so scoping is lifted for it alone."""
+
+    def get_schema(self, request: Any = None, public: bool = False) -> Any:
+        with all_workspaces_unscoped():
+            return super().get_schema(request=request, public=public)

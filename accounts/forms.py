@@ -1,0 +1,50 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from accounts.models import Role
+
+TIME_ZONES = sorted(zoneinfo.available_timezones())
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": "That e-mail and password do not match an account. Check both and try again.",
+        "inactive": "This account is disabled.",
+    }
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="E-mail")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MANAGER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class WorkspaceForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    time_zone = forms.ChoiceField(choices=[(tz, tz) for tz in TIME_ZONES], initial="UTC")
+
+
+class RegisterFromInvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Full name")
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters, not only digits, not a common password.",
+    )
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+class SwitchWorkspaceForm(forms.Form):
+    workspace = forms.SlugField()

@@ -1,0 +1,47 @@
+from django.db.models import QuerySet
+
+from accounts.models import AuditEvent, Invitation, Membership, User, Workspace
+from accounts.tenancy import all_workspaces_unscoped
+
+
+def memberships_of_user_across_workspaces(*, user: User) -> list[Membership]:
+    """The user's own memberships in every workspace: the one legitimate cross-workspace read,
+    used to resolve and switch the current workspace."""
+    if not user.is_authenticated or user.is_creator:
+        return []
+    with all_workspaces_unscoped():
+        return list(
+            Membership.objects.filter(user=user, workspace__isnull=False)
+            .select_related("workspace")
+            .order_by("workspace__name", "workspace_id")
+        )
+
+
+def membership_for(*, user: User, workspace_slug: str | None) -> Membership | None:
+    """The membership to act as: the requested workspace if the user belongs to it, else the first."""
+    memberships = memberships_of_user_across_workspaces(user=user)
+    if workspace_slug:
+        return next((m for m in memberships if m.workspace.slug == workspace_slug), None)
+    return memberships[0] if memberships else None
+
+
+def list_members(*, workspace: Workspace) -> QuerySet[Membership]:
+    return Membership.objects.filter(workspace=workspace).select_related("user").order_by("user__email")
+
+
+def list_invitations(*, workspace: Workspace) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(workspace=workspace).select_related("invited_by").order_by("-created_at")
+
+
+def list_pending_invitations(*, workspace: Workspace) -> QuerySet[Invitation]:
+    return list_invitations(workspace=workspace).filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+def list_audit_events(*, workspace: Workspace, limit: int = 20) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(workspace=workspace).select_related("actor")[:limit]
+
+
+def invitation_by_token_across_workspaces(*, token_sha256: str) -> Invitation | None:
+    """Dangerous name on purpose: an invitation link is opened before its workspace is known."""
+    with all_workspaces_unscoped():
+        return Invitation.objects.select_related("workspace").filter(token_sha256=token_sha256).first()

@@ -1,0 +1,265 @@
+"""Writes for accounts and workspaces. Each service is one transaction; permission checks live
+here (not only in views) so the API and pages cannot disagree."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.errors import AccountError, AccountErrorCode, AccountPermissionError
+from accounts.models import AuditEvent, Invitation, Membership, Role, User, Workspace
+from accounts.selectors import invitation_by_token_across_workspaces
+from accounts.tenancy import workspace_scope
+from accounts.tokens import new_token, token_sha256
+
+
+def record_audit_event(
+    *, workspace: Workspace, actor: User | None, action: str, target: str = "", data: dict[str, Any] | None = None
+) -> AuditEvent:
+    return AuditEvent.objects.create(workspace=workspace, actor=actor, action=action, target=target, data=data or {})
+
+
+def _require_role(*, workspace: Workspace, user: User, at_least: Role) -> Membership:
+    membership = Membership.objects.filter(workspace=workspace, user=user).first()
+    if membership is None or not membership.has_role(at_least):
+        raise AccountPermissionError(
+            f"This needs the {at_least.label.split(' ')[0].lower()} role.", code=AccountErrorCode.ROLE_REQUIRED
+        )
+    return membership
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "workspace"
+    slug, n = base, 2
+    while Workspace.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_workspace(*, name: str, owner: User, time_zone: str = "UTC", slug: str | None = None) -> Workspace:
+    """Create a workspace with `owner` as its first owner."""
+    if owner.is_creator:
+        raise AccountError("Creator accounts cannot own a workspace.", code=AccountErrorCode.CREATOR_ACCOUNT)
+    workspace = Workspace.objects.create(name=name.strip(), slug=slug or _unique_slug(name), time_zone=time_zone)
+    with workspace_scope(workspace):
+        Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+        record_audit_event(workspace=workspace, actor=owner, action="workspace.created", target=workspace.name)
+    return workspace
+
+
+@transaction.atomic
+def update_workspace(*, workspace: Workspace, by: User, name: str, time_zone: str) -> Workspace:
+    _require_role(workspace=workspace, user=by, at_least=Role.OWNER)
+    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    workspace.name, workspace.time_zone = name.strip(), time_zone
+    workspace.save(update_fields=["name", "time_zone", "updated_at"])
+    record_audit_event(
+        workspace=workspace, actor=by, action="workspace.updated", data={"name": name, "time_zone": time_zone}
+    )
+    return workspace
+
+
+@transaction.atomic
+def invite_member(*, workspace: Workspace, email: str, role: Role, invited_by: User) -> Invitation:
+    """Owners invite by e-mail. Enqueues the invitation e-mail after commit; the raw token only
+    travels in that task's arguments and the e-mail itself."""
+    from accounts.tasks import send_invitation_email_task  # tasks import services; import here to avoid a cycle
+
+    _require_role(workspace=workspace, user=invited_by, at_least=Role.OWNER)
+    email = email.strip().lower()
+    if Membership.objects.filter(workspace=workspace, user__email=email).exists():
+        raise AccountError(
+            f"{email} is already a member of {workspace.name}.",
+            code=AccountErrorCode.ALREADY_MEMBER,
+            fields={"email": ["Already a member."]},
+        )
+    raw, digest = new_token()
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                workspace=workspace,
+                email=email,
+                role=role,
+                token_sha256=digest,
+                invited_by=invited_by,
+                expires_at=timezone.now() + settings.INVITATION_TTL,
+            )
+    except IntegrityError as exc:
+        raise AccountError(
+            f"{email} already has a pending invitation.",
+            code=AccountErrorCode.ALREADY_INVITED,
+            fields={"email": ["Already invited; resend or revoke the pending invitation."]},
+        ) from exc
+    record_audit_event(
+        workspace=workspace, actor=invited_by, action="invitation.created", target=email, data={"role": role}
+    )
+    send_invitation_email_task.delay_on_commit(invitation.pk, raw)
+    return invitation
+
+
+@transaction.atomic
+def resend_invitation(*, invitation: Invitation, by: User) -> Invitation:
+    """Rotate the token (the old link stops working), extend the expiry and send again."""
+    from accounts.tasks import send_invitation_email_task
+
+    _require_role(workspace=invitation.workspace, user=by, at_least=Role.OWNER)
+    invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise AccountError("Only a pending invitation can be resent.", code=AccountErrorCode.INVITATION_INVALID)
+    raw, invitation.token_sha256 = new_token()
+    invitation.expires_at = timezone.now() + settings.INVITATION_TTL
+    invitation.sent_at = None
+    invitation.save(update_fields=["token_sha256", "expires_at", "sent_at", "updated_at"])
+    record_audit_event(workspace=invitation.workspace, actor=by, action="invitation.resent", target=invitation.email)
+    send_invitation_email_task.delay_on_commit(invitation.pk, raw)
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
+    _require_role(workspace=invitation.workspace, user=by, at_least=Role.OWNER)
+    invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise AccountError("This invitation is no longer pending.", code=AccountErrorCode.INVITATION_INVALID)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+    record_audit_event(workspace=invitation.workspace, actor=by, action="invitation.revoked", target=invitation.email)
+    return invitation
+
+
+def send_invitation_email(*, invitation_id: int, token: str) -> bool:
+    """Send the invitation e-mail once. Returns False (and sends nothing) when it was already sent,
+    the token was rotated since, or the invitation is no longer pending — so a retried task is a no-op."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.with_scopes_disabled()
+            .select_for_update(of=("self",))
+            .select_related("workspace", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if (
+            invitation is None
+            or invitation.sent_at is not None
+            or not invitation.is_pending
+            or invitation.token_sha256 != token_sha256(token)
+        ):
+            return False
+        # Claim first: the compare-and-set on sent_at is what makes a re-delivered task send nothing.
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at", "updated_at"])
+    link = settings.SITE_URL.rstrip("/") + reverse("invitation-accept", kwargs={"token": token})
+    inviter = invitation.invited_by.display_name if invitation.invited_by else "A teammate"
+    try:
+        send_mail(
+            subject=f"{inviter} invited you to {invitation.workspace.name} on CreatorDesk",
+            message=(
+                f"{inviter} invited you to join {invitation.workspace.name} on CreatorDesk as "
+                f"{invitation.get_role_display()}.\n\nAccept: {link}\n\n"
+                f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC."
+            ),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except Exception:
+        # Release the claim so the task's retry sends it; only this claim, not a newer one.
+        Invitation.objects.with_scopes_disabled().filter(pk=invitation.pk, sent_at=invitation.sent_at).update(
+            sent_at=None
+        )
+        raise
+    return True
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, user: User) -> Membership:
+    """Join the invitation's workspace as `user`, whose e-mail must match the invited address."""
+    found = invitation_by_token_across_workspaces(token_sha256=token_sha256(token))
+    if found is None:
+        raise AccountError("This invitation link is not valid.", code=AccountErrorCode.INVITATION_INVALID)
+    with workspace_scope(found.workspace):
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("workspace").get(pk=found.pk)
+        if not invitation.is_pending:
+            raise AccountError(
+                "This invitation has expired or was already used.", code=AccountErrorCode.INVITATION_INVALID
+            )
+        if user.is_creator:
+            raise AccountError("Creator accounts cannot join a workspace.", code=AccountErrorCode.CREATOR_ACCOUNT)
+        if user.email.lower() != invitation.email.lower():
+            raise AccountError(
+                f"This invitation is for {invitation.email}; you are signed in as {user.email}.",
+                code=AccountErrorCode.INVITATION_EMAIL_MISMATCH,
+            )
+        membership, created = Membership.objects.get_or_create(
+            workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+        invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+        record_audit_event(
+            workspace=invitation.workspace,
+            actor=user,
+            action="invitation.accepted",
+            target=invitation.email,
+            data={"role": invitation.role, "new_member": created},
+        )
+        return membership
+
+
+@transaction.atomic
+def register_and_accept_invitation(*, token: str, full_name: str, password: str) -> Membership:
+    """Create the invited person's account (e-mail from the invitation) and join the workspace."""
+    invitation = invitation_by_token_across_workspaces(token_sha256=token_sha256(token))
+    if invitation is None or not invitation.is_pending:
+        raise AccountError("This invitation has expired or was already used.", code=AccountErrorCode.INVITATION_INVALID)
+    if User.objects.filter(email=invitation.email).exists():
+        raise AccountError(
+            "An account with this e-mail exists; sign in to accept.", code=AccountErrorCode.ALREADY_MEMBER
+        )
+    user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
+    return accept_invitation(token=token, user=user)
+
+
+def _lock_owners(workspace: Workspace) -> list[Membership]:
+    return list(
+        Membership.objects.select_for_update(of=("self",)).filter(workspace=workspace, role=Role.OWNER).order_by("pk")
+    )
+
+
+@transaction.atomic
+def change_member_role(*, membership: Membership, role: Role, by: User) -> Membership:
+    """Owners change roles. Locks the workspace's owners (ordered by pk) so two demotions cannot
+    race past the last-owner check."""
+    _require_role(workspace=membership.workspace, user=by, at_least=Role.OWNER)
+    owners = _lock_owners(membership.workspace)
+    membership = Membership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
+    if membership.role == Role.OWNER and role != Role.OWNER and len(owners) <= 1:
+        raise AccountError("A workspace needs at least one owner.", code=AccountErrorCode.LAST_OWNER)
+    previous = membership.role
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    record_audit_event(
+        workspace=membership.workspace,
+        actor=by,
+        action="member.role_changed",
+        target=membership.user.email,
+        data={"from": previous, "to": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, by: User) -> None:
+    """Owners remove anyone; anyone may leave. The last owner can do neither."""
+    if membership.user_id != by.pk:
+        _require_role(workspace=membership.workspace, user=by, at_least=Role.OWNER)
+    owners = _lock_owners(membership.workspace)
+    if membership.role == Role.OWNER and len(owners) <= 1:
+        raise AccountError("A workspace needs at least one owner.", code=AccountErrorCode.LAST_OWNER)
+    email = membership.user.email
+    membership.delete()
+    record_audit_event(workspace=membership.workspace, actor=by, action="member.removed", target=email)

@@ -1,0 +1,209 @@
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from accounts import selectors, services
+from accounts.access import WorkspaceRequest, dashboard_view
+from accounts.errors import AccountError
+from accounts.forms import InvitationForm, RegisterFromInvitationForm, RoleForm, SwitchWorkspaceForm, WorkspaceForm
+from accounts.middleware import SESSION_WORKSPACE_KEY
+from accounts.models import Invitation, Membership, Role
+from accounts.tokens import token_sha256
+from core.errors import ApplicationError
+from core.forms import add_form_errors
+
+
+@login_required
+def home(request: WorkspaceRequest) -> HttpResponse:
+    """The dashboard overview. Creators land in the portal instead."""
+    if request.user.is_creator:
+        return redirect("portal:home")
+    return _overview(request)
+
+
+@dashboard_view()
+def _overview(request: WorkspaceRequest) -> HttpResponse:
+    workspace = request.workspace
+    context = {
+        "member_count": selectors.list_members(workspace=workspace).count(),
+        "pending_invitation_count": selectors.list_pending_invitations(workspace=workspace).count(),
+        "audit_events": selectors.list_audit_events(workspace=workspace, limit=8),
+    }
+    return render(request, "accounts/overview.html", context)
+
+
+@login_required
+@require_POST
+def switch_workspace(request: WorkspaceRequest) -> HttpResponse:
+    form = SwitchWorkspaceForm(request.POST)
+    membership = form.is_valid() and selectors.membership_for(
+        user=request.user, workspace_slug=form.cleaned_data["workspace"]
+    )
+    if not membership:
+        raise Http404
+    request.session[SESSION_WORKSPACE_KEY] = membership.workspace.slug
+    messages.success(request, f"Switched to {membership.workspace.name}.")
+    return redirect("home")
+
+
+@dashboard_view(at_least=Role.ANALYST, write_role=Role.OWNER)
+def settings_page(request: WorkspaceRequest) -> HttpResponse:
+    workspace = request.workspace
+    workspace_form = WorkspaceForm(initial={"name": workspace.name, "time_zone": workspace.time_zone})
+    invitation_form = InvitationForm()
+    if request.method == "POST":
+        workspace_form = WorkspaceForm(request.POST)
+        if workspace_form.is_valid():
+            try:
+                services.update_workspace(workspace=workspace, by=request.user, **workspace_form.cleaned_data)
+                messages.success(request, "Workspace settings saved.")
+                return redirect("settings")
+            except ApplicationError as exc:
+                add_form_errors(workspace_form, exc)
+    return _render_settings(request, workspace_form=workspace_form, invitation_form=invitation_form)
+
+
+def _render_settings(
+    request: WorkspaceRequest, *, workspace_form: WorkspaceForm, invitation_form: InvitationForm, status: int = 200
+) -> HttpResponse:
+    workspace = request.workspace
+    context = {
+        "members": selectors.list_members(workspace=workspace),
+        "invitations": selectors.list_invitations(workspace=workspace)[:50],
+        "roles": Role.choices,
+        "workspace_form": workspace_form,
+        "invitation_form": invitation_form,
+        "is_owner": request.membership.has_role(Role.OWNER),
+        "api_token": Token.objects.filter(user=request.user).first(),
+    }
+    return render(request, "accounts/settings.html", context, status=status)
+
+
+@dashboard_view(write_role=Role.OWNER)
+@require_POST
+def invitation_create(request: WorkspaceRequest) -> HttpResponse:
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invite_member(
+                workspace=request.workspace,
+                email=form.cleaned_data["email"],
+                role=Role(form.cleaned_data["role"]),
+                invited_by=request.user,
+            )
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("settings")
+        except ApplicationError as exc:
+            add_form_errors(form, exc)
+    workspace = request.workspace
+    workspace_form = WorkspaceForm(initial={"name": workspace.name, "time_zone": workspace.time_zone})
+    return _render_settings(request, workspace_form=workspace_form, invitation_form=form, status=400)
+
+
+@dashboard_view(write_role=Role.OWNER)
+@require_POST
+def invitation_revoke(request: WorkspaceRequest, invitation_pk: int) -> HttpResponse:
+    invitation: Invitation = get_object_or_404(Invitation.objects.all(), pk=invitation_pk)
+    return _run(
+        request,
+        lambda: services.revoke_invitation(invitation=invitation, by=request.user),
+        f"Invitation to {invitation.email} revoked.",
+    )
+
+
+@dashboard_view(write_role=Role.OWNER)
+@require_POST
+def invitation_resend(request: WorkspaceRequest, invitation_pk: int) -> HttpResponse:
+    invitation: Invitation = get_object_or_404(Invitation.objects.all(), pk=invitation_pk)
+    return _run(
+        request,
+        lambda: services.resend_invitation(invitation=invitation, by=request.user),
+        f"Invitation to {invitation.email} sent again.",
+    )
+
+
+@dashboard_view(write_role=Role.OWNER)
+@require_POST
+def member_role(request: WorkspaceRequest, membership_pk: int) -> HttpResponse:
+    membership: Membership = get_object_or_404(Membership.objects.select_related("user", "workspace"), pk=membership_pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a valid role.")
+        return redirect("settings")
+    return _run(
+        request,
+        lambda: services.change_member_role(
+            membership=membership, role=Role(form.cleaned_data["role"]), by=request.user
+        ),
+        f"{membership.user.email} is now {Role(form.cleaned_data['role']).label}.",
+    )
+
+
+@dashboard_view(write_role=Role.ANALYST)
+@require_POST
+def member_remove(request: WorkspaceRequest, membership_pk: int) -> HttpResponse:
+    membership: Membership = get_object_or_404(Membership.objects.select_related("user", "workspace"), pk=membership_pk)
+    return _run(
+        request,
+        lambda: services.remove_member(membership=membership, by=request.user),
+        f"{membership.user.email} removed from the workspace.",
+    )
+
+
+@dashboard_view(write_role=Role.ANALYST)
+@require_POST
+def api_token_rotate(request: WorkspaceRequest) -> HttpResponse:
+    Token.objects.filter(user=request.user).delete()
+    token = Token.objects.create(user=request.user)
+    messages.success(request, f"New API token: {token.key} — copy it now; the old one no longer works.")
+    return redirect("settings")
+
+
+def _run(request: WorkspaceRequest, action: Callable[[], object], success: str) -> HttpResponse:
+    """Call a service; show its refusal as a message rather than an error page."""
+    try:
+        action()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("settings")
+    messages.success(request, success)
+    return redirect("settings")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: open an invitation link. Signed-in users accept; newcomers create their account here."""
+    invitation = selectors.invitation_by_token_across_workspaces(token_sha256=token_sha256(token))
+    if invitation is None:
+        raise Http404
+    form = RegisterFromInvitationForm()
+    error = None
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                membership = services.accept_invitation(token=token, user=request.user)
+            else:
+                form = RegisterFromInvitationForm(request.POST)
+                if not form.is_valid():
+                    return render(
+                        request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}, status=400
+                    )
+                membership = services.register_and_accept_invitation(token=token, **form.cleaned_data)
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_WORKSPACE_KEY] = membership.workspace.slug
+            messages.success(request, f"Welcome to {membership.workspace.name}.")
+            return redirect("home")
+        except AccountError as exc:
+            error = exc.message
+    status = 400 if error else 200
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "form": form, "error": error},
+        status=status,
+    )

@@ -1,0 +1,75 @@
+"""Load the demo: two brand workspaces, a marketer, a creator, an admin, and the real creator index.
+
+Idempotent: running it again changes nothing. It lives in the top layer because later issues
+add campaigns, contracts and orders to the same demo.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Membership, Role, User, Workspace
+from accounts.services import create_workspace
+from accounts.tenancy import workspace_scope
+from analytics.demo_data import DEMO_CREATORS_FILE, read_demo_creators
+from creators.models import Creator
+from creators.services import link_creator_account, upsert_creators
+
+MARKETER = ("marketer@demo.creatordesk.test", "demo-marketer-pass", "Maya Marketer")
+CREATOR = ("creator@demo.creatordesk.test", "demo-creator-pass", "Zach King")
+ADMIN = ("admin@demo.creatordesk.test", "demo-admin-pass", "Ada Admin")
+CREATOR_HANDLE = "zachking"
+WORKSPACES = (
+    ("Glow Skincare", "glow-skincare", "America/New_York"),
+    ("Trail Coffee Co.", "trail-coffee", "Europe/London"),
+)
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent). Refuses to run with DEBUG off unless --force: the demo passwords are public."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--force", action="store_true", help="run even when DEBUG is off")
+
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo creates accounts with published passwords; use --force outside development.")
+        path = settings.DEMO_DATA_DIR / DEMO_CREATORS_FILE
+        if not path.exists():
+            raise CommandError(
+                f"Demo creators not found at {path}. Set DEMO_DATA_DIR to the folder holding "
+                f"{DEMO_CREATORS_FILE} (shared/data beside the repository)."
+            )
+        with transaction.atomic():
+            written = upsert_creators(rows=read_demo_creators(path))
+            marketer = self._user(*MARKETER, kind=User.Kind.MARKETER)
+            self._user(*ADMIN, kind=User.Kind.MARKETER, is_staff=True, is_superuser=True)
+            creator_user = self._user(*CREATOR, kind=User.Kind.CREATOR)
+            creator = Creator.objects.get(handle=CREATOR_HANDLE)
+            if creator.user_id != creator_user.pk:
+                link_creator_account(creator=creator, user=creator_user)
+            for index, (name, slug, tz) in enumerate(WORKSPACES):
+                workspace = Workspace.objects.filter(slug=slug).first()
+                if workspace is None:
+                    workspace = create_workspace(name=name, owner=marketer, time_zone=tz, slug=slug)
+                with workspace_scope(workspace):
+                    # The marketer owns the first brand and manages the second, so the switcher has two.
+                    Membership.objects.update_or_create(
+                        workspace=workspace,
+                        user=marketer,
+                        defaults={"role": Role.OWNER if index == 0 else Role.MANAGER},
+                    )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {written} creators in the index, {len(WORKSPACES)} workspaces, logins for "
+                f"{MARKETER[0]}, {CREATOR[0]}, {ADMIN[0]}."
+            )
+        )
+
+    def _user(self, email: str, password: str, full_name: str, **fields: Any) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, password, full_name=full_name, **fields)
+        return user

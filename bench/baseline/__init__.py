@@ -1,0 +1,1 @@
+"""Bare Django project used as the raw baseline for every benchmark figure."""

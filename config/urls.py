@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.views import healthz, healthz_live
+
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+    path("", include("creators.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("healthz/live", healthz_live, name="healthz-live"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("portal/", include("creators.portal_urls")),
+    path("creators/", include("creators.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("reports/", include("analytics.urls")),
+    path("", include("accounts.urls")),
+]

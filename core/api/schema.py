@@ -1,0 +1,37 @@
+"""Document the error envelope on every operation, so clients (and the schema fuzz test) know
+that any call can answer 400/401/403/404 with `{"error": {"code", "message", "fields"}}`."""
+
+from typing import Any
+
+ERROR_COMPONENT = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            },
+            "required": ["code", "message", "fields"],
+        }
+    },
+    "required": ["error"],
+}
+ERROR_STATUSES = {
+    "400": "Invalid input",
+    "401": "Not authenticated",
+    "403": "Not allowed for your role",
+    "404": "Not found in this workspace",
+}
+
+
+def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_COMPONENT
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_STATUSES.items():
+                responses.setdefault(status, {"description": description, "content": reference})
+    return result

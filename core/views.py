@@ -1,0 +1,42 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.health import run_checks
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 when the database, Redis and a worker all answer, 503 otherwise."""
+    checks = run_checks()
+    is_ok = all(check.is_ok for check in checks)
+    body = {
+        "status": "ok" if is_ok else "degraded",
+        "checks": {c.name: {"ok": c.is_ok, "latency_ms": c.latency_ms, "detail": c.detail} for c in checks},
+    }
+    return JsonResponse(body, status=200 if is_ok else 503)
+
+
+@never_cache
+@require_GET
+def healthz_live(request: HttpRequest) -> JsonResponse:
+    """Liveness for the container: the web process answers; dependencies are /healthz's job."""
+    return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """API clients get the JSON error envelope even for URLs no route matches."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "not_found", "message": "Not found.", "fields": {}}}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "server_error", "message": "Something went wrong on our side.", "fields": {}}},
+            status=500,
+        )
+    return defaults.server_error(request)

@@ -1,0 +1,168 @@
+/* CreatorDesk: small progressive enhancements. Everything works without this file except charts. */
+(function () {
+  "use strict";
+
+  var PALETTE = ["#066fd1", "#7c3aed", "#0ca678", "#f59f00", "#d63939", "#17a2b8", "#ae3ec9", "#f76707"];
+
+  function parseList(raw) {
+    if (!raw) return [];
+    raw = raw.trim();
+    if (raw.charAt(0) === "[") {
+      try { return JSON.parse(raw); } catch (e) { return []; }
+    }
+    return raw.split(",").map(function (s) { return s.trim(); }).filter(function (s) { return s !== ""; });
+  }
+
+  function formatNumber(n) {
+    return new Intl.NumberFormat(undefined, {notation: n >= 10000 ? "compact" : "standard"}).format(n);
+  }
+
+  /* Initialise one <canvas data-chart="bar|doughnut" data-labels="US,IN" data-values="137,60">.
+     Optional: data-label (dataset name), data-index-axis="y" (horizontal bars), data-colors="#hex,#hex". */
+  function initChart(canvas) {
+    if (typeof window.Chart === "undefined" || window.Chart.getChart(canvas)) return;
+    var type = canvas.dataset.chart;
+    var labels = parseList(canvas.dataset.labels);
+    var values = parseList(canvas.dataset.values).map(Number);
+    var colors = parseList(canvas.dataset.colors);
+    if (!colors.length) colors = PALETTE;
+    var horizontal = canvas.dataset.indexAxis === "y";
+    var isRound = type === "doughnut" || type === "pie";
+
+    var dataset = {
+      label: canvas.dataset.label || "",
+      data: values,
+      backgroundColor: isRound ? colors.slice(0, values.length) : (canvas.dataset.color || colors[0]),
+      borderWidth: isRound ? 2 : 0,
+      borderColor: isRound ? "#fff" : undefined,
+      borderRadius: isRound ? 0 : 4,
+      maxBarThickness: 28,
+      hoverOffset: isRound ? 4 : 0
+    };
+
+    var gridColor = "rgba(4, 32, 69, 0.06)";
+    var tickColor = "#6b7280";
+    var options = {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: {duration: 400},
+      plugins: {
+        legend: {
+          display: isRound,
+          position: "bottom",
+          labels: {usePointStyle: true, pointStyle: "circle", boxWidth: 8, padding: 14, color: tickColor}
+        },
+        tooltip: {
+          callbacks: {
+            label: function (ctx) {
+              var v = isRound ? ctx.parsed : (horizontal ? ctx.parsed.x : ctx.parsed.y);
+              return " " + (ctx.dataset.label ? ctx.dataset.label + ": " : "") + new Intl.NumberFormat().format(v);
+            }
+          }
+        }
+      }
+    };
+    if (isRound) {
+      options.cutout = "68%";
+    } else {
+      options.indexAxis = horizontal ? "y" : "x";
+      var valueAxis = {
+        beginAtZero: true,
+        grid: {color: gridColor},
+        border: {display: false},
+        ticks: {color: tickColor, precision: 0, callback: function (v) { return formatNumber(v); }}
+      };
+      var categoryAxis = {grid: {display: false}, border: {display: false}, ticks: {color: tickColor}};
+      options.scales = horizontal ? {x: valueAxis, y: categoryAxis} : {x: categoryAxis, y: valueAxis};
+    }
+    new window.Chart(canvas, {type: type, data: {labels: labels, datasets: [dataset]}, options: options});
+  }
+
+  function initCharts(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    if (scope.matches && scope.matches("canvas[data-chart]")) initChart(scope);
+    scope.querySelectorAll("canvas[data-chart]").forEach(initChart);
+  }
+  window.CreatorDesk = {initCharts: initCharts};
+
+  function destroyCharts(root) {
+    if (typeof window.Chart === "undefined" || !root || !root.querySelectorAll) return;
+    var canvases = Array.prototype.slice.call(root.querySelectorAll("canvas[data-chart]"));
+    if (root.matches && root.matches("canvas[data-chart]")) canvases.push(root);
+    canvases.forEach(function (c) {
+      var chart = window.Chart.getChart(c);
+      if (chart) chart.destroy();
+    });
+  }
+
+  /* Toasts: success/info messages fade out; errors and "sticky" ones stay until closed. */
+  function dismiss(el) {
+    el.classList.add("cd-toast-hide");
+    setTimeout(function () { el.remove(); }, 250);
+  }
+  function scheduleToasts(root) {
+    (root || document).querySelectorAll(".cd-toast:not(.cd-toast-sticky):not([data-timer])").forEach(function (el) {
+      el.setAttribute("data-timer", "1");
+      var timer = setTimeout(function () { dismiss(el); }, 6000);
+      el.addEventListener("mouseenter", function () { clearTimeout(timer); }, {once: true});
+    });
+  }
+  function toast(text, level) {
+    var box = document.getElementById("toasts");
+    if (!box) return;
+    var el = document.createElement("div");
+    el.className = "alert alert-" + (level || "danger") + " alert-dismissible cd-toast shadow-sm cd-toast-sticky";
+    el.setAttribute("role", "alert");
+    var body = document.createElement("div");
+    body.className = "cd-toast-text";
+    body.textContent = text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close";
+    close.setAttribute("aria-label", "Close");
+    close.addEventListener("click", function () { dismiss(el); });
+    el.appendChild(body);
+    el.appendChild(close);
+    box.appendChild(el);
+  }
+
+  /* <form data-confirm="Remove this member?"> asks before a plain (non-htmx) submit. */
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+
+  /* <select data-autosubmit> submits its form on change. */
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el && el.matches && el.matches("select[data-autosubmit]") && el.form) {
+      if (el.form.requestSubmit) el.form.requestSubmit(); else el.form.submit();
+    }
+  });
+
+  /* Copy buttons: <button data-copy="text"> */
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-copy]");
+    if (!btn || !navigator.clipboard) return;
+    navigator.clipboard.writeText(btn.getAttribute("data-copy")).then(function () {
+      btn.classList.add("cd-copied");
+      setTimeout(function () { btn.classList.remove("cd-copied"); }, 1500);
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initCharts(document);
+    scheduleToasts(document);
+  });
+  document.addEventListener("htmx:afterSettle", function (e) { initCharts(e.target); });
+  document.addEventListener("htmx:beforeCleanupElement", function (e) { destroyCharts(e.target); });
+  document.addEventListener("htmx:responseError", function () {
+    toast("Something went wrong on our side. Please try again in a moment.", "danger");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    toast("Could not reach CreatorDesk. Check your connection and try again.", "warning");
+  });
+})();

@@ -1,0 +1,67 @@
+"""A real Celery worker, consuming from the real Redis, writing to the real PostgreSQL."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django_celery_results.models import TaskResult
+from django_scopes import scopes_disabled
+
+from accounts import services
+from accounts.models import Invitation, Role
+from accounts.tenancy import workspace_scope
+from config.celery import app as celery_app
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_for(predicate, timeout_s=20.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def worker():
+    with start_worker(
+        celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=15
+    ):
+        yield
+
+
+def test_invitation_enqueued_on_commit_is_sent_by_the_worker(worker, workspace, owner):
+    with workspace_scope(workspace):
+        invitation = services.invite_member(
+            workspace=workspace, email="worker@brand.test", role=Role.MANAGER, invited_by=owner
+        )
+
+    def sent():
+        with scopes_disabled():
+            return Invitation.objects.get(pk=invitation.pk).sent_at is not None
+
+    assert _wait_for(sent), "the worker did not send the invitation"
+    assert [message.to for message in mail.outbox] == [["worker@brand.test"]]
+    assert _wait_for(
+        lambda: TaskResult.objects.filter(task_name__endswith="send_invitation_email_task", status="SUCCESS").exists()
+    )
+
+
+def test_nothing_is_enqueued_when_the_transaction_rolls_back(worker, workspace, owner):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic(), workspace_scope(workspace):
+        services.invite_member(workspace=workspace, email="rollback@brand.test", role=Role.MANAGER, invited_by=owner)
+        raise RuntimeError("abort the request")
+    time.sleep(1.5)  # time for a wrongly enqueued task to have run
+    assert mail.outbox == []
+    assert not TaskResult.objects.exists()
+
+
+def test_healthz_is_200_with_a_worker_up(worker, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.json()
+    assert all(check["ok"] for check in response.json()["checks"].values())
