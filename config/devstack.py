@@ -180,8 +180,7 @@ def run() -> int:
                 "2",
                 "--threads",
                 "4",
-                "--access-logfile",
-                "-",
+                # No access log: django-structlog already logs each request with its id.
                 "--graceful-timeout",
                 "5",
             ],

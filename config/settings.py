@@ -243,6 +243,7 @@ LOGGING = {
     "loggers": {
         "django_structlog": {"level": LOG_LEVEL},
         "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one line per sign-in is noise; lock-outs still show
     },
 }
 structlog.configure(

@@ -21,6 +21,11 @@ MARKETER = ("marketer@demo.creatordesk.test", "demo-marketer-pass", "Maya Market
 CREATOR = ("creator@demo.creatordesk.test", "demo-creator-pass", "Zach King")
 ADMIN = ("admin@demo.creatordesk.test", "demo-admin-pass", "Ada Admin")
 CREATOR_HANDLE = "zachking"
+# Teammates without a usable password: they make the members page and switcher realistic.
+TEAMMATES = (
+    ("sam.analyst@demo.creatordesk.test", "Sam Analyst", Role.ANALYST),
+    ("lee.manager@demo.creatordesk.test", "Lee Manager", Role.MANAGER),
+)
 WORKSPACES = (
     ("Glow Skincare", "glow-skincare", "America/New_York"),
     ("Trail Coffee Co.", "trail-coffee", "Europe/London"),
@@ -55,6 +60,12 @@ class Command(BaseCommand):
                 if workspace is None:
                     workspace = create_workspace(name=name, owner=marketer, time_zone=tz, slug=slug)
                 with workspace_scope(workspace):
+                    if index == 0:
+                        for email, full_name, role in TEAMMATES:
+                            teammate = self._user(email, None, full_name, kind=User.Kind.MARKETER)
+                            Membership.objects.get_or_create(
+                                workspace=workspace, user=teammate, defaults={"role": role}
+                            )
                     # The marketer owns the first brand and manages the second, so the switcher has two.
                     Membership.objects.update_or_create(
                         workspace=workspace,
@@ -68,7 +79,7 @@ class Command(BaseCommand):
             )
         )
 
-    def _user(self, email: str, password: str, full_name: str, **fields: Any) -> User:
+    def _user(self, email: str, password: str | None, full_name: str, **fields: Any) -> User:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email, password, full_name=full_name, **fields)

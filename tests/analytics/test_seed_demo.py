@@ -1,0 +1,48 @@
+import csv
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django_scopes import scopes_disabled
+
+from accounts.models import Membership, User, Workspace
+from analytics.demo_data import DEMO_CREATORS_FILE
+from creators.models import Creator
+
+pytestmark = pytest.mark.django_db
+
+
+def _file_rows():
+    with open(settings.DEMO_DATA_DIR / DEMO_CREATORS_FILE, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _state():
+    with scopes_disabled():
+        return (
+            sorted(Creator.objects.values_list("handle", "follower_count", "country")),
+            sorted(User.objects.values_list("email", "kind", "is_staff")),
+            sorted(Membership.objects.values_list("workspace__slug", "user__email", "role")),
+        )
+
+
+def test_seed_demo_loads_every_creator_of_the_file_and_is_idempotent():
+    call_command("seed_demo", force=True, verbosity=0)
+    first = _state()
+    call_command("seed_demo", force=True, verbosity=0)
+    assert _state() == first
+    rows = _file_rows()
+    assert Creator.objects.count() == len(rows)
+    top = rows[0]
+    creator = Creator.objects.get(handle=top["Username"].lstrip("@").lower())
+    # "78.9m" in the file, read independently here
+    assert creator.follower_count == round(float(top["Followers"].rstrip("m")) * 1_000_000)
+    assert Workspace.objects.count() == 2
+    assert User.objects.get(email="creator@demo.creatordesk.test").creator_profile.handle == "zachking"
+
+
+def test_seed_demo_refuses_outside_development_without_force(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", verbosity=0)
+    assert not User.objects.exists()
