@@ -4,9 +4,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import Membership, Role, User, Workspace
 
@@ -27,6 +29,10 @@ def dashboard_view(at_least: Role = Role.ANALYST, *, write_role: Role | None = R
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
+                if getattr(request, "htmx", False):
+                    # A fragment request with an expired session: send the whole page to sign-in,
+                    # rather than swapping the login form into a panel.
+                    return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
                 return redirect_to_login(request.get_full_path())
             if request.user.is_creator:
                 raise Http404

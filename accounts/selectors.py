@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Invitation, Membership, User, Workspace
 from accounts.tenancy import all_workspaces_unscoped
@@ -34,7 +35,9 @@ def list_invitations(*, workspace: Workspace) -> QuerySet[Invitation]:
 
 
 def list_pending_invitations(*, workspace: Workspace) -> QuerySet[Invitation]:
-    return list_invitations(workspace=workspace).filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    return list_invitations(workspace=workspace).filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
 
 
 def list_audit_events(*, workspace: Workspace, limit: int = 20) -> QuerySet[AuditEvent]:

@@ -48,7 +48,7 @@ def switch_workspace(request: WorkspaceRequest) -> HttpResponse:
     if not membership:
         raise Http404
     request.session[SESSION_WORKSPACE_KEY] = membership.workspace.slug
-    messages.success(request, f"Switched to {membership.workspace.name}.")
+    messages.success(request, f"Now working in {membership.workspace.name}")
     return redirect("home")
 
 
@@ -161,7 +161,9 @@ def member_remove(request: WorkspaceRequest, membership_pk: int) -> HttpResponse
 def api_token_rotate(request: WorkspaceRequest) -> HttpResponse:
     Token.objects.filter(user=request.user).delete()
     token = Token.objects.create(user=request.user)
-    messages.success(request, f"New API token: {token.key} — copy it now; the old one no longer works.")
+    messages.success(
+        request, f"New API token: {token.key} — copy it now; the old one no longer works.", extra_tags="sticky"
+    )
     return redirect("settings")
 
 

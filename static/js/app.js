@@ -143,16 +143,6 @@
     }
   });
 
-  /* Copy buttons: <button data-copy="text"> */
-  document.addEventListener("click", function (e) {
-    var btn = e.target.closest && e.target.closest("[data-copy]");
-    if (!btn || !navigator.clipboard) return;
-    navigator.clipboard.writeText(btn.getAttribute("data-copy")).then(function () {
-      btn.classList.add("cd-copied");
-      setTimeout(function () { btn.classList.remove("cd-copied"); }, 1500);
-    });
-  });
-
   document.addEventListener("DOMContentLoaded", function () {
     initCharts(document);
     scheduleToasts(document);

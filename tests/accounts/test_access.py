@@ -86,3 +86,17 @@ def test_marketer_without_workspace_is_told_how_to_get_one(client):
     response = client.get(reverse("settings"))
     assert response.status_code == 403
     assert "invite" in response.content.decode().lower()
+
+
+def test_htmx_panel_with_an_expired_session_redirects_the_whole_page(client):
+    response = client.get(reverse("creators:overview-panel"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("login")
+
+
+def test_new_api_token_never_travels_in_a_cookie(client, owner):
+    client.force_login(owner)
+    response = client.post(reverse("api-token-rotate"))
+    token = Token.objects.get(user=owner)
+    assert all(token.key not in morsel.value for morsel in response.cookies.values())
+    assert token.key in client.get(reverse("settings")).content.decode()
