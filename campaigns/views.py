@@ -7,4 +7,4 @@ from accounts.access import dashboard_view
 @dashboard_view()
 def campaign_list(request: HttpRequest) -> HttpResponse:
     # Campaign models arrive with the campaigns issue; until then the page says what to do first.
-    return render(request, "campaigns/campaign_list.html", {"campaigns": []})
+    return render(request, "campaigns/campaign_list.html")
