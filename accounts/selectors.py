@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, Invitation, Membership, User, Workspace
 from accounts.tenancy import all_workspaces_unscoped
@@ -48,3 +49,7 @@ def invitation_by_token_across_workspaces(*, token_sha256: str) -> Invitation | 
     """Dangerous name on purpose: an invitation link is opened before its workspace is known."""
     with all_workspaces_unscoped():
         return Invitation.objects.select_related("workspace").filter(token_sha256=token_sha256).first()
+
+
+def api_token_for(*, user: User) -> Token | None:
+    return Token.objects.filter(user=user).first()

@@ -4,9 +4,12 @@ here (not only in views) so the API and pages cannot disagree."""
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from rest_framework.authtoken.models import Token
 
 from accounts.errors import AccountError, AccountErrorCode, AccountPermissionError
 from accounts.models import AuditEvent, Invitation, Membership, Role, User, Workspace
@@ -133,9 +136,6 @@ def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
 def send_invitation_email(*, invitation_id: int, token: str) -> bool:
     """Send the invitation e-mail once. Returns False (and sends nothing) when it was already sent,
     the token was rotated since, or the invitation is no longer pending — so a retried task is a no-op."""
-    from django.core.mail import send_mail
-    from django.urls import reverse
-
     with transaction.atomic():
         invitation = (
             Invitation.objects.with_scopes_disabled()
@@ -263,3 +263,10 @@ def remove_member(*, membership: Membership, by: User) -> None:
     email = membership.user.email
     membership.delete()
     record_audit_event(workspace=membership.workspace, actor=by, action="member.removed", target=email)
+
+
+@transaction.atomic
+def rotate_api_token(*, user: User) -> Token:
+    """Replace the user's API token; the old one stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)

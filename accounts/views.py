@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from accounts import selectors, services
 from accounts.access import WorkspaceRequest, dashboard_view
@@ -80,7 +79,7 @@ def _render_settings(
         "workspace_form": workspace_form,
         "invitation_form": invitation_form,
         "is_owner": request.membership.has_role(Role.OWNER),
-        "api_token": Token.objects.filter(user=request.user).first(),
+        "api_token": selectors.api_token_for(user=request.user),
     }
     return render(request, "accounts/settings.html", context, status=status)
 
@@ -159,8 +158,7 @@ def member_remove(request: WorkspaceRequest, membership_pk: int) -> HttpResponse
 @dashboard_view(write_role=Role.ANALYST)
 @require_POST
 def api_token_rotate(request: WorkspaceRequest) -> HttpResponse:
-    Token.objects.filter(user=request.user).delete()
-    token = Token.objects.create(user=request.user)
+    token = services.rotate_api_token(user=request.user)
     messages.success(
         request, f"New API token: {token.key} — copy it now; the old one no longer works.", extra_tags="sticky"
     )
