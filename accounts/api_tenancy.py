@@ -12,6 +12,7 @@ from rest_framework import exceptions, generics, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.middleware import SESSION_WORKSPACE_KEY
 from accounts.models import Role, User, Workspace
 from accounts.selectors import membership_for
 from accounts.tenancy import all_workspaces_unscoped, workspace_scope
@@ -47,8 +48,11 @@ class WorkspaceScopedViewSetMixin:
         user = request.user  # authenticates now (session or token), before the workspace is resolved
         membership = None
         if user.is_authenticated and not user.is_creator:
-            slug = request.META.get(WORKSPACE_HEADER) or request.session.get("workspace_slug")
-            membership = membership_for(user=user, workspace_slug=slug)
+            membership, _ = membership_for(
+                user=user,
+                requested_slug=request.META.get(WORKSPACE_HEADER),
+                remembered_slug=request.session.get(SESSION_WORKSPACE_KEY),
+            )
         request.membership = membership  # type: ignore[attr-defined]
         request.workspace = membership.workspace if membership else None  # type: ignore[attr-defined]
         if user.is_authenticated and membership is None:

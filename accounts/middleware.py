@@ -23,15 +23,16 @@ class WorkspaceMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.workspace = None  # type: ignore[attr-defined]
         request.membership = None  # type: ignore[attr-defined]
+        request.workspace_memberships = []  # type: ignore[attr-defined]
         user = request.user
         if request.path.startswith("/admin/") and user.is_authenticated and user.is_staff:
             return self._admin(request)
         membership = None
         if user.is_authenticated and not user.is_creator:  # type: ignore[union-attr]
-            membership = membership_for(user=user, workspace_slug=request.session.get(SESSION_WORKSPACE_KEY))  # type: ignore[arg-type]
-            if membership is None and request.session.get(SESSION_WORKSPACE_KEY):
-                # The remembered workspace is gone (membership removed): fall back to another one.
-                membership = membership_for(user=user, workspace_slug=None)  # type: ignore[arg-type]
+            membership, request.workspace_memberships = membership_for(  # type: ignore[attr-defined]
+                user=user,  # type: ignore[arg-type]
+                remembered_slug=request.session.get(SESSION_WORKSPACE_KEY),
+            )
         if membership is None:
             return self.get_response(request)
         request.workspace = membership.workspace  # type: ignore[attr-defined]

@@ -19,12 +19,20 @@ def memberships_of_user_across_workspaces(*, user: User) -> list[Membership]:
         )
 
 
-def membership_for(*, user: User, workspace_slug: str | None) -> Membership | None:
-    """The membership to act as: the requested workspace if the user belongs to it, else the first."""
+def membership_for(
+    *, user: User, requested_slug: str | None = None, remembered_slug: str | None = None
+) -> tuple[Membership | None, list[Membership]]:
+    """The membership to act as, and all of the user's memberships (for the switcher), in one query.
+
+    A workspace asked for explicitly (the API's X-Workspace header, the switcher) must be one the
+    user belongs to, or there is none; a remembered one (the session) that is gone falls back to
+    the user's first workspace.
+    """
     memberships = memberships_of_user_across_workspaces(user=user)
-    if workspace_slug:
-        return next((m for m in memberships if m.workspace.slug == workspace_slug), None)
-    return memberships[0] if memberships else None
+    if requested_slug:
+        return next((m for m in memberships if m.workspace.slug == requested_slug), None), memberships
+    remembered = next((m for m in memberships if m.workspace.slug == remembered_slug), None)
+    return remembered or (memberships[0] if memberships else None), memberships
 
 
 def list_members(*, workspace: Workspace) -> QuerySet[Membership]:

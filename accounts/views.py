@@ -41,9 +41,9 @@ def _overview(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 def switch_workspace(request: WorkspaceRequest) -> HttpResponse:
     form = SwitchWorkspaceForm(request.POST)
-    membership = form.is_valid() and selectors.membership_for(
-        user=request.user, workspace_slug=form.cleaned_data["workspace"]
-    )
+    membership = None
+    if form.is_valid():
+        membership, _ = selectors.membership_for(user=request.user, requested_slug=form.cleaned_data["workspace"])
     if not membership:
         raise Http404
     request.session[SESSION_WORKSPACE_KEY] = membership.workspace.slug

@@ -29,7 +29,7 @@ class IndexSummary:
 
 
 def tier_bounds() -> dict[str, tuple[int, int | None]]:
-    """Follower tiers, lower bound inclusive (settings.CREATOR_TIERS)."""
+    """Follower tiers, lower bound inclusive (settings.CREATOR_TIER_BOUNDS)."""
     bounds = settings.CREATOR_TIER_BOUNDS  # nano < 10k <= micro < 100k <= macro < 1M <= mega
     return {
         "nano": (0, bounds[0]),

@@ -100,3 +100,21 @@ def test_new_api_token_never_travels_in_a_cookie(client, owner):
     token = Token.objects.get(user=owner)
     assert all(token.key not in morsel.value for morsel in response.cookies.values())
     assert token.key in client.get(reverse("settings")).content.decode()
+
+
+def test_a_remembered_workspace_you_left_falls_back_to_another(client, owner):
+    other = WorkspaceFactory(name="Second Brand", slug="second-brand")
+    with scopes_disabled():
+        gone = MembershipFactory(workspace=other, user=owner, role=Role.MANAGER)
+    client.force_login(owner)
+    client.post(reverse("workspace-switch"), {"workspace": "second-brand"})
+    with scopes_disabled():
+        gone.delete()
+    assert client.get(reverse("home")).context["current_workspace"].slug == "glow-test"
+
+
+def test_api_refuses_a_requested_workspace_you_do_not_belong_to_rather_than_falling_back(client, owner):
+    WorkspaceFactory(slug="not-mine")
+    token = Token.objects.create(user=owner)
+    response = client.get("/api/v1/workspace/", HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_X_WORKSPACE="not-mine")
+    assert response.status_code == 404
