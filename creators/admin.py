@@ -1,11 +1,156 @@
 from django.contrib import admin
 
-from creators.models import Creator
+from creators.models import (
+    AudienceProfile,
+    Creator,
+    CreatorList,
+    CreatorListEntry,
+    CreatorNote,
+    CreatorScore,
+    CreatorTag,
+    FollowerSnapshot,
+    ImportJob,
+    Niche,
+    Relationship,
+    SavedSearch,
+    Tag,
+    Video,
+    VideoStats,
+)
 
 
 @admin.register(Creator)
 class CreatorAdmin(admin.ModelAdmin):
-    list_display = ["handle", "platform", "display_name", "country", "follower_count", "user", "updated_at"]
-    list_filter = ["platform", "country"]
+    list_display = [
+        "handle",
+        "platform",
+        "display_name",
+        "country",
+        "follower_count",
+        "engagement_rate",
+        "score",
+        "is_verified",
+        "sync_status",
+        "updated_at",
+    ]
+    list_filter = ["platform", "sync_status", "is_verified", "country"]
     search_fields = ["handle", "display_name", "user__email"]
     autocomplete_fields = ["user"]
+    readonly_fields = ["search_document", "created_at", "updated_at"]
+
+
+@admin.register(Niche)
+class NicheAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(AudienceProfile)
+class AudienceProfileAdmin(admin.ModelAdmin):
+    list_display = ["creator", "updated_at"]
+    search_fields = ["creator__handle"]
+    raw_id_fields = ["creator"]
+
+
+@admin.register(Video)
+class VideoAdmin(admin.ModelAdmin):
+    list_display = ["creator", "platform_video_id", "posted_at", "duration_s", "is_paid_partnership"]
+    list_filter = ["is_paid_partnership"]
+    search_fields = ["creator__handle", "platform_video_id", "caption"]
+    raw_id_fields = ["creator"]
+    date_hierarchy = "posted_at"
+
+
+@admin.register(VideoStats)
+class VideoStatsAdmin(admin.ModelAdmin):
+    list_display = ["video", "captured_at", "views", "likes", "comments", "shares", "saves"]
+    search_fields = ["video__creator__handle", "video__platform_video_id"]
+    raw_id_fields = ["video"]
+    date_hierarchy = "captured_at"
+
+
+@admin.register(FollowerSnapshot)
+class FollowerSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["creator", "captured_on", "follower_count"]
+    search_fields = ["creator__handle"]
+    raw_id_fields = ["creator"]
+    date_hierarchy = "captured_on"
+
+
+@admin.register(CreatorScore)
+class CreatorScoreAdmin(admin.ModelAdmin):
+    list_display = ["creator", "score", "computed_at"]
+    search_fields = ["creator__handle"]
+    raw_id_fields = ["creator"]
+
+
+class WorkspaceOwnedAdmin(admin.ModelAdmin):
+    list_filter = ["workspace"]
+    raw_id_fields = ["creator"]
+
+
+@admin.register(CreatorNote)
+class CreatorNoteAdmin(WorkspaceOwnedAdmin):
+    list_display = ["creator", "workspace", "author", "created_at"]
+    search_fields = ["creator__handle", "body"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "workspace"]
+    list_filter = ["workspace"]
+    search_fields = ["name"]
+
+
+@admin.register(CreatorTag)
+class CreatorTagAdmin(WorkspaceOwnedAdmin):
+    list_display = ["creator", "tag", "workspace"]
+    search_fields = ["creator__handle", "tag__name"]
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(WorkspaceOwnedAdmin):
+    list_display = ["creator", "workspace", "status", "updated_at"]
+    list_filter = ["workspace", "status"]
+    search_fields = ["creator__handle"]
+
+
+@admin.register(CreatorList)
+class CreatorListAdmin(admin.ModelAdmin):
+    list_display = ["name", "workspace", "created_by", "created_at"]
+    list_filter = ["workspace"]
+    search_fields = ["name"]
+
+
+@admin.register(CreatorListEntry)
+class CreatorListEntryAdmin(WorkspaceOwnedAdmin):
+    list_display = ["creator", "creator_list", "workspace", "created_at"]
+    search_fields = ["creator__handle", "creator_list__name"]
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    list_display = ["name", "workspace", "query_string", "created_by"]
+    list_filter = ["workspace"]
+    search_fields = ["name", "query_string"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "original_name",
+        "workspace",
+        "status",
+        "processed_rows",
+        "total_rows",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "rejected_count",
+        "created_at",
+    ]
+    list_filter = ["workspace", "status", "file_format"]
+    search_fields = ["original_name"]
+    readonly_fields = ["rejects"]

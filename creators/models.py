@@ -1,23 +1,94 @@
+from typing import TYPE_CHECKING, ClassVar, Self
+
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models.functions import Lower
 
+from accounts.managers import workspace_scoped_manager
+from accounts.models import User, Workspace
 from core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from accounts.managers import WorkspaceScopedManager
 
 
 class Platform(models.TextChoices):
     TIKTOK = "tiktok", "TikTok"
 
 
+class Niche(models.Model):
+    """The curated niche taxonomy (beauty, skincare, thrifting, …), editable in admin."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=60)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Creator(TimeStampedModel):
-    """A creator in the public index, shared by every workspace. The discovery issue extends it;
-    workspace-private layers (notes, tags, lists) live in their own scoped tables."""
+    """A creator in the public index, shared by every workspace. Workspace-private layers (notes,
+    tags, relationship, lists) live in their own scoped tables.
+
+    Discovery reads one table: niches are slugs of `Niche` in an array (GIN-indexed), and the latest
+    scoring figures are copied here by the scoring service, so a filtered, sorted page of a million
+    creators needs no join."""
+
+    class SyncStatus(models.TextChoices):
+        NEVER = "never", "Never synced"
+        PENDING = "pending", "Sync queued"
+        OK = "ok", "Up to date"
+        ERROR = "error", "Last sync failed"
 
     platform = models.CharField(max_length=16, choices=Platform.choices, default=Platform.TIKTOK)
-    handle = models.CharField(max_length=64, help_text="Without the leading @.")
+    handle = models.CharField(max_length=64, help_text="Without the leading @, lower-cased.")
     display_name = models.CharField(max_length=150, blank=True)
+    bio = models.TextField(blank=True)
+    avatar_url = models.URLField(max_length=500, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
+    region = models.CharField(max_length=100, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    languages = ArrayField(models.CharField(max_length=8), default=list, blank=True, help_text="ISO 639-1 codes.")
+    niches = ArrayField(models.SlugField(max_length=40), default=list, blank=True)
+    hashtags = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        help_text="The creator's most used hashtags, without #.",
+    )
     follower_count = models.BigIntegerField(default=0)
+    following_count = models.BigIntegerField(default=0)
+    likes_count = models.BigIntegerField(default=0)
+    video_count = models.IntegerField(default=0)
+    is_verified = models.BooleanField(default=False)
+    contact_email = models.EmailField(blank=True)
+    first_seen_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    sync_status = models.CharField(max_length=16, choices=SyncStatus.choices, default=SyncStatus.NEVER)
+    sync_error = models.TextField(blank=True)
+    # Copied from the latest scoring run (analytics), for one-table discovery queries.
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    engagement_rate = models.DecimalField(
+        max_digits=7,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        help_text="Interactions / views over recent videos (0.05 = 5 %).",
+    )
+    growth_30d = models.DecimalField(
+        max_digits=9, decimal_places=5, null=True, blank=True, help_text="Follower change over 30 days, as a fraction."
+    )
+    last_posted_at = models.DateTimeField(null=True, blank=True)
+    authenticity_flags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    # Unaccented, lower-cased handle, name, bio and hashtags, written by the services; full-text indexed.
+    search_document = models.TextField(blank=True, default="")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -33,9 +104,25 @@ class Creator(TimeStampedModel):
             # and usable as the ON CONFLICT target of bulk upserts.
             models.UniqueConstraint(fields=["platform", "handle"], name="creator_platform_handle_unique"),
             models.CheckConstraint(condition=models.Q(handle=Lower("handle")), name="creator_handle_lowercase"),
-            models.CheckConstraint(condition=models.Q(follower_count__gte=0), name="creator_followers_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    follower_count__gte=0, following_count__gte=0, likes_count__gte=0, video_count__gte=0
+                ),
+                name="creator_counts_non_negative",
+            ),
         ]
-        indexes = [models.Index(fields=["-follower_count"], name="creator_followers_idx")]
+        indexes = [
+            models.Index(fields=["-follower_count", "id"], name="creator_followers_idx"),
+            models.Index(models.F("score").desc(nulls_last=True), "id", name="creator_score_idx"),
+            models.Index(models.F("engagement_rate").desc(nulls_last=True), "id", name="creator_er_idx"),
+            models.Index(models.F("growth_30d").desc(nulls_last=True), "id", name="creator_growth_idx"),
+            models.Index(models.F("last_posted_at").desc(nulls_last=True), "id", name="creator_recent_idx"),
+            models.Index(fields=["country", "-follower_count"], name="creator_country_idx"),
+            GinIndex(fields=["niches"], name="creator_niches_gin"),
+            GinIndex(fields=["languages"], name="creator_languages_gin"),
+            GinIndex(OpClass("handle", name="gin_trgm_ops"), name="creator_handle_trgm"),
+            GinIndex(SearchVector("search_document", config="simple"), name="creator_search_gin"),
+        ]
 
     def __str__(self) -> str:
         return f"@{self.handle}"
@@ -43,3 +130,243 @@ class Creator(TimeStampedModel):
     @property
     def profile_url(self) -> str:
         return f"https://www.tiktok.com/@{self.handle}"
+
+
+class AudienceProfile(TimeStampedModel):
+    """Who watches a creator, when known. Each mapping is label -> percent; shares sum to ≤ 100."""
+
+    creator = models.OneToOneField(Creator, on_delete=models.CASCADE, related_name="audience")
+    age_buckets = models.JSONField(default=dict, blank=True)  # {"18-24": 41.0, ...}
+    genders = models.JSONField(default=dict, blank=True)  # {"female": 62.0, "male": 36.0, "other": 2.0}
+    countries = models.JSONField(default=dict, blank=True)  # {"US": 48.0, ...}
+    cities = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"Audience of {self.creator}"
+
+
+class Video(TimeStampedModel):
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="videos")
+    platform_video_id = models.CharField(max_length=64)
+    caption = models.TextField(blank=True)
+    hashtags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    sound = models.CharField(max_length=200, blank=True)
+    duration_s = models.PositiveIntegerField(null=True, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    share_url = models.URLField(max_length=500, blank=True)
+    is_paid_partnership = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["creator", "platform_video_id"], name="video_unique")]
+        indexes = [models.Index(fields=["creator", "-posted_at"], name="video_creator_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.creator} video {self.platform_video_id}"
+
+
+class VideoStats(models.Model):
+    """A time-stamped snapshot of one video's public counts; append-only, one per capture time."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="stats")
+    captured_at = models.DateTimeField()
+    views = models.BigIntegerField(default=0)
+    likes = models.BigIntegerField(default=0)
+    comments = models.BigIntegerField(default=0)
+    shares = models.BigIntegerField(default=0)
+    saves = models.BigIntegerField(null=True, blank=True)
+    avg_watch_time_s = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    completion_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "video stats"
+        constraints = [
+            models.UniqueConstraint(fields=["video", "captured_at"], name="videostats_unique"),
+            models.CheckConstraint(
+                condition=models.Q(views__gte=0, likes__gte=0, comments__gte=0, shares__gte=0),
+                name="videostats_non_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["video", "-captured_at"], name="videostats_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.video} @ {self.captured_at:%Y-%m-%d %H:%M}"
+
+
+class FollowerSnapshot(models.Model):
+    """Daily follower counts, for growth."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="follower_snapshots")
+    captured_on = models.DateField()
+    follower_count = models.BigIntegerField()
+    following_count = models.BigIntegerField(null=True, blank=True)
+    likes_count = models.BigIntegerField(null=True, blank=True)
+    video_count = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["creator", "captured_on"], name="followersnapshot_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator} on {self.captured_on}: {self.follower_count}"
+
+
+class CreatorScore(TimeStampedModel):
+    """The latest score of a creator with its components, written by analytics' scoring."""
+
+    creator = models.OneToOneField(Creator, on_delete=models.CASCADE, related_name="latest_score")
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    components = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.creator}: {self.score}"
+
+
+# --- Workspace-private layers -------------------------------------------------------------------
+
+
+class WorkspaceOwned(TimeStampedModel):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+
+    objects: ClassVar["WorkspaceScopedManager[Self]"] = workspace_scoped_manager()
+
+    class Meta:
+        abstract = True
+
+
+class CreatorNote(WorkspaceOwned):
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "creator", "-created_at"], name="creatornote_idx")]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class Tag(WorkspaceOwned):
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("workspace", Lower("name"), name="tag_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreatorTag(WorkspaceOwned):
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="workspace_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="creator_tags")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tag", "creator"], name="creatortag_unique")]
+        indexes = [models.Index(fields=["workspace", "creator"], name="creatortag_creator_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.creator} #{self.tag}"
+
+
+class Relationship(WorkspaceOwned):
+    """Where a workspace stands with a creator."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        IN_TALKS = "in_talks", "In talks"
+        ACTIVE_PARTNER = "active_partner", "Active partner"
+        DO_NOT_CONTACT = "do_not_contact", "Do not contact"
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="relationships")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "creator"], name="relationship_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.creator}: {self.get_status_display()}"
+
+
+class CreatorList(WorkspaceOwned):
+    """A shortlist."""
+
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("workspace", Lower("name"), name="creatorlist_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreatorListEntry(WorkspaceOwned):
+    creator_list = models.ForeignKey(CreatorList, on_delete=models.CASCADE, related_name="entries")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="list_entries")
+    added_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "creator list entries"
+        constraints = [models.UniqueConstraint(fields=["creator_list", "creator"], name="creatorlistentry_unique")]
+        indexes = [models.Index(fields=["workspace", "creator"], name="creatorlistentry_creator_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.creator} in {self.creator_list}"
+
+
+class SavedSearch(WorkspaceOwned):
+    """A named discovery filter; the query string is the shareable URL's."""
+
+    name = models.CharField(max_length=100)
+    query_string = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "saved searches"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("workspace", Lower("name"), name="savedsearch_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportJob(WorkspaceOwned):
+    """One upload of a creator file: its mapping, progress and summary."""
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", "Waiting for the column mapping"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=8)  # csv, json, jsonl, xlsx
+    mapping = models.JSONField(default=dict, blank=True)  # target field -> source column
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.MAPPING)
+    total_rows = models.IntegerField(null=True, blank=True)
+    processed_rows = models.IntegerField(default=0)
+    created_count = models.IntegerField(default=0)
+    updated_count = models.IntegerField(default=0)
+    unchanged_count = models.IntegerField(default=0)
+    rejected_count = models.IntegerField(default=0)
+    warnings_count = models.IntegerField(default=0)
+    rejects = models.JSONField(default=list, blank=True)  # [{"row": 12, "reason": "..."}], first 10,000
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts.models import User
 from creators.models import Creator, Platform
+from creators.search_text import search_document
 
 
 @dataclass(frozen=True)
@@ -20,21 +21,25 @@ class CreatorRow:
 def upsert_creators(*, rows: Iterable[CreatorRow]) -> int:
     """Insert or update creators by (platform, handle); a second run with the same rows changes nothing
     but the timestamp. Returns the number of rows written."""
-    creators = [
-        Creator(
-            platform=row.platform,
-            handle=row.handle.lstrip("@").lower(),
-            display_name=row.display_name,
-            country=row.country,
-            follower_count=row.follower_count,
+    creators = []
+    for row in rows:
+        handle = row.handle.lstrip("@").lower()
+        document = search_document(handle=handle, display_name=row.display_name)
+        creators.append(
+            Creator(
+                platform=row.platform,
+                handle=handle,
+                display_name=row.display_name,
+                country=row.country,
+                follower_count=row.follower_count,
+                search_document=document,
+            )
         )
-        for row in rows
-    ]
     written = Creator.objects.bulk_create(
         creators,
         update_conflicts=True,
         unique_fields=["platform", "handle"],
-        update_fields=["display_name", "country", "follower_count", "updated_at"],
+        update_fields=["display_name", "country", "follower_count", "search_document", "updated_at"],
     )
     return len(written)
 

@@ -50,3 +50,11 @@ def test_percentages_become_fractions():
 )
 def test_country_names_map_to_iso_codes(raw, code):
     assert country_code(raw) == code
+
+
+def test_search_text_folds_accents_and_case_and_splits_handles():
+    from creators.search_text import fold, search_document
+
+    assert fold("Éva Łódź CAFÉ") == "eva łodz cafe"
+    doc = search_document(handle="glow.by_maya", display_name="Maya Núñez", hashtags=["#SkinCare"])
+    assert "maya nunez" in doc and "glow by maya" in doc and "skincare" in doc
