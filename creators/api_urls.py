@@ -1,9 +1,6 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import include, path
 
-from creators import api
-
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
-router.register("creators", api.CreatorViewSet, basename="creator")
-
-urlpatterns = router.urls
+urlpatterns = [
+    path("", include("creators.api_discovery_urls")),
+    path("", include("creators.api_workspace_urls")),
+]

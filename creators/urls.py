@@ -1,11 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
 from creators import views
 
 app_name = "creators"
 
 urlpatterns = [
-    path("", views.creator_list, name="creator-list"),
-    path("<int:creator_pk>/", views.creator_detail, name="creator-detail"),
     path("panels/overview/", views.overview_panel, name="overview-panel"),
+    path("import/", include("creators.import_urls")),
+    path("", include("creators.workspace_urls")),
+    path("", include("creators.discovery_urls")),
 ]

@@ -13,6 +13,16 @@ from django_scopes import scopes_disabled
 from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, Invitation, Membership, Role
+from creators.models import (
+    CreatorList,
+    CreatorListEntry,
+    CreatorNote,
+    CreatorTag,
+    ImportJob,
+    Relationship,
+    SavedSearch,
+    Tag,
+)
 from tests.factories import (
     CreatorFactory,
     CreatorUserFactory,
@@ -41,7 +51,16 @@ EXCLUDED_NAMES = {
 }
 # Objects of the shared creator index are visible to every workspace by design.
 SHARED_KINDS = {"creator"}
-MARKERS = ("Acme Secret Workspace", "alice-secret@acme.test", "invitee-secret@acme.test")
+MARKERS = (
+    "Acme Secret Workspace",
+    "alice-secret@acme.test",
+    "invitee-secret@acme.test",
+    "Acme secret shortlist",
+    "acme-secret-tag",
+    "Acme secret note",
+    "acme-secret-import.csv",
+    "Acme secret search",
+)
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
@@ -75,7 +94,28 @@ def world():
         bob = MembershipFactory(workspace=b, user=UserFactory(email="bob@bravo.test"), role=Role.OWNER).user
         creator = CreatorUserFactory(email="maker@creator.test")
         CreatorFactory(user=creator)
-    objects = {"membership": alice.pk, "invitation": a_invitation.pk, "creator": CreatorFactory().pk}
+        shared = CreatorFactory()
+        a_list = CreatorList.objects.create(workspace=a, name="Acme secret shortlist", created_by=alice.user)
+        CreatorListEntry.objects.create(workspace=a, creator_list=a_list, creator=shared)
+        a_tag = Tag.objects.create(workspace=a, name="acme-secret-tag")
+        CreatorTag.objects.create(workspace=a, tag=a_tag, creator=shared)
+        a_note = CreatorNote.objects.create(workspace=a, creator=shared, author=alice.user, body="Acme secret note")
+        Relationship.objects.create(workspace=a, creator=shared, status=Relationship.Status.IN_TALKS)
+        a_import = ImportJob.objects.create(
+            workspace=a, original_name="acme-secret-import.csv", file_format="csv", file="imports/acme.csv"
+        )
+        a_search = SavedSearch.objects.create(workspace=a, name="Acme secret search", query_string="q=acme")
+    # One object of workspace A per kind a route can take (`<kind>_pk`, or a DRF basename for `pk`).
+    objects = {
+        "membership": alice.pk,
+        "invitation": a_invitation.pk,
+        "creator": shared.pk,
+        "creator_list": a_list.pk,
+        "creator_note": a_note.pk,
+        "tag": a_tag.pk,
+        "import_job": a_import.pk,
+        "saved_search": a_search.pk,
+    }
     return {"a": a, "alice": alice, "bob": bob, "creator": creator, "objects": objects}
 
 
@@ -84,6 +124,14 @@ def _snapshot():
         return (
             sorted(Membership.objects.values_list("pk", "workspace_id", "user_id", "role")),
             sorted(Invitation.objects.values_list("pk", "email", "accepted_at", "revoked_at", "token_sha256")),
+            sorted(CreatorList.objects.values_list("pk", "name", "description")),
+            sorted(CreatorListEntry.objects.values_list("pk", "creator_list_id", "creator_id")),
+            sorted(Tag.objects.values_list("pk", "name")),
+            sorted(CreatorTag.objects.values_list("pk", "tag_id", "creator_id")),
+            sorted(CreatorNote.objects.values_list("pk", "body")),
+            sorted(Relationship.objects.values_list("pk", "status")),
+            sorted(ImportJob.objects.values_list("pk", "status", "mapping")),
+            sorted(SavedSearch.objects.values_list("pk", "name", "query_string")),
         )
 
 
