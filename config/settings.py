@@ -269,6 +269,8 @@ structlog.configure(
 # --- CreatorDesk -----------------------------------------------------------------------------
 # Real creators for the demo and tests (shared/data beside the repository; see its SOURCES.md).
 DEMO_DATA_DIR = Path(env.str("DEMO_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
+# Synthetic creators `seed_demo` adds beside the real file, so discovery has micro-creators to find.
+DEMO_SYNTHETIC_CREATORS = env.int("DEMO_SYNTHETIC_CREATORS", default=3000)
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))
 HEALTHZ_WORKER_TIMEOUT_S = env.float("HEALTHZ_WORKER_TIMEOUT_S", default=1.5)
 # Follower tier boundaries: nano < 10k <= micro < 100k <= macro < 1M <= mega.

@@ -1,18 +1,12 @@
 from django.db import migrations
 
-# The curated starting taxonomy; editable in admin afterwards.
-NICHES = [
-    "beauty", "skincare", "makeup", "haircare", "fashion", "thrifting", "streetwear", "jewelry", "food", "cooking",
-    "baking", "vegan", "coffee", "fitness", "yoga", "running", "wellness", "mental-health", "gaming", "tech",
-    "gadgets", "travel", "outdoors", "parenting", "pets", "home-decor", "diy", "gardening", "books", "education",
-    "finance", "career", "comedy", "dance", "music", "art", "photography", "cars", "sports", "sustainability",
-]
+from creators.niches import DEFAULT_NICHES, niche_name
 
 
 def add_niches(apps, schema_editor):
     Niche = apps.get_model("creators", "Niche")
-    for order, slug in enumerate(NICHES):
-        Niche.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").title(), "sort_order": order})
+    for order, slug in enumerate(DEFAULT_NICHES):
+        Niche.objects.get_or_create(slug=slug, defaults={"name": niche_name(slug), "sort_order": order})
 
 
 class Migration(migrations.Migration):

@@ -3,11 +3,12 @@ import csv
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db.models import F, Sum
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, User, Workspace
 from analytics.demo_data import DEMO_CREATORS_FILE
-from creators.models import Creator
+from creators.models import AudienceProfile, Creator, FollowerSnapshot, VideoStats
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +21,25 @@ def _file_rows():
 def _state():
     with scopes_disabled():
         return (
-            sorted(Creator.objects.values_list("handle", "follower_count", "country")),
+            sorted(Creator.objects.values_list("handle", "follower_count", "country", "engagement_rate")),
+            VideoStats.objects.count(),
+            FollowerSnapshot.objects.count(),
+            AudienceProfile.objects.count(),
             sorted(User.objects.values_list("email", "kind", "is_staff")),
             sorted(Membership.objects.values_list("workspace__slug", "user__email", "role")),
         )
 
 
+SYNTHETIC = 40
+
+
 def test_seed_demo_loads_every_creator_of_the_file_and_is_idempotent():
-    call_command("seed_demo", force=True, verbosity=0)
+    call_command("seed_demo", force=True, synthetic=SYNTHETIC, verbosity=0)
     first = _state()
-    call_command("seed_demo", force=True, verbosity=0)
+    call_command("seed_demo", force=True, synthetic=SYNTHETIC, verbosity=0)
     assert _state() == first
     rows = _file_rows()
-    assert Creator.objects.count() == len(rows)
+    assert Creator.objects.count() == len(rows) + SYNTHETIC
     top = rows[0]
     creator = Creator.objects.get(handle=top["Username"].lstrip("@").lower())
     # "78.9m" in the file, read independently here
@@ -46,3 +53,19 @@ def test_seed_demo_refuses_outside_development_without_force(settings):
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo", verbosity=0)
     assert not User.objects.exists()
+
+
+def test_synthetic_creators_engagement_is_interactions_over_views_of_their_videos():
+    call_command("seed_demo", force=True, synthetic=SYNTHETIC, verbosity=0)
+    creator = Creator.objects.filter(videos__isnull=False).distinct().order_by("handle").first()
+    totals = VideoStats.objects.filter(video__creator=creator).aggregate(
+        v=Sum("views"), i=Sum(F("likes") + F("comments") + F("shares") + F("saves"))
+    )
+    assert float(creator.engagement_rate) == pytest.approx(totals["i"] / totals["v"], abs=1e-5)
+
+
+def test_synthetic_creators_span_tiers_below_a_million():
+    call_command("seed_demo", force=True, synthetic=400, verbosity=0)
+    assert Creator.objects.filter(follower_count__lt=10_000).exists()
+    assert Creator.objects.filter(follower_count__gte=10_000, follower_count__lt=100_000).exists()
+    assert Creator.objects.filter(follower_count__gte=100_000, follower_count__lt=1_000_000).exists()

@@ -59,9 +59,12 @@ def browser(chromium_path):
         browser.close()
 
 
+DEMO_SYNTHETIC = 200  # enough micro-creators to search and filter; the full 3,000 only slow the tests
+
+
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", force=True, verbosity=0)
+    call_command("seed_demo", force=True, synthetic=DEMO_SYNTHETIC, verbosity=0)
 
 
 @pytest.fixture

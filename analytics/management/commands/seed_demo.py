@@ -9,11 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User, Workspace
 from accounts.services import create_workspace
 from accounts.tenancy import workspace_scope
 from analytics.demo_data import DEMO_CREATORS_FILE, read_demo_creators
+from analytics.demo_index import load_demo_index
 from creators.models import Creator
 from creators.services import link_creator_account, upsert_creators
 
@@ -37,8 +39,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--force", action="store_true", help="run even when DEBUG is off")
+        parser.add_argument(
+            "--synthetic",
+            type=int,
+            default=settings.DEMO_SYNTHETIC_CREATORS,
+            help="how many synthetic creators (with videos and audiences) to add to the index",
+        )
 
-    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, force: bool = False, synthetic: int = 0, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo creates accounts with published passwords; use --force outside development.")
         path = settings.DEMO_DATA_DIR / DEMO_CREATORS_FILE
@@ -49,6 +57,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             written = upsert_creators(rows=read_demo_creators(path))
+            written += load_demo_index(count=synthetic, today=timezone.now().date())
             marketer = self._user(*MARKETER, kind=User.Kind.MARKETER)
             self._user(*ADMIN, kind=User.Kind.MARKETER, is_staff=True, is_superuser=True)
             creator_user = self._user(*CREATOR, kind=User.Kind.CREATOR)

@@ -1,0 +1,268 @@
+"""A deterministic synthetic creator index for the demo: a few thousand creators across tiers, niches
+and countries, with videos, stats, follower history and audiences. Same seed and day, same rows, so
+`seed_demo` stays idempotent. Engagement and growth are computed from the generated stats with the
+formulas of docs/scoring.md (interactions / views; follower change over 30 days)."""
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from creators import index_services
+from creators.index_services import VideoRow, VideoStatsRow
+
+COUNTRIES = {  # country: (weight, languages, cities)
+    "US": (30, ["en"], ["Los Angeles", "New York", "Austin", "Miami", "Chicago"]),
+    "GB": (8, ["en"], ["London", "Manchester", "Bristol"]),
+    "DE": (6, ["de", "en"], ["Berlin", "Munich", "Hamburg"]),
+    "FR": (6, ["fr"], ["Paris", "Lyon", "Marseille"]),
+    "ES": (5, ["es"], ["Madrid", "Barcelona", "Valencia"]),
+    "MX": (5, ["es"], ["Ciudad de México", "Guadalajara", "Monterrey"]),
+    "BR": (6, ["pt"], ["São Paulo", "Rio de Janeiro", "Belo Horizonte"]),
+    "IN": (6, ["hi", "en"], ["Mumbai", "Delhi", "Bengaluru"]),
+    "CA": (4, ["en", "fr"], ["Toronto", "Montréal", "Vancouver"]),
+    "AU": (4, ["en"], ["Sydney", "Melbourne", "Brisbane"]),
+    "IT": (4, ["it"], ["Milano", "Roma", "Napoli"]),
+    "NL": (3, ["nl", "en"], ["Amsterdam", "Rotterdam", "Utrecht"]),
+    "PL": (3, ["pl"], ["Warszawa", "Kraków", "Łódź"]),
+    "SE": (2, ["sv", "en"], ["Stockholm", "Göteborg"]),
+    "PH": (3, ["tl", "en"], ["Manila", "Cebu"]),
+    "ID": (3, ["id"], ["Jakarta", "Surabaya"]),
+    "JP": (2, ["ja"], ["Tokyo", "Osaka"]),
+}
+FIRST = [
+    "maya",
+    "zoe",
+    "lena",
+    "amir",
+    "noah",
+    "ines",
+    "lucas",
+    "sofia",
+    "kai",
+    "nina",
+    "omar",
+    "eva",
+    "leo",
+    "chloe",
+    "mateo",
+    "aria",
+    "jonas",
+    "lea",
+    "ravi",
+    "yuki",
+    "ana",
+    "theo",
+    "mila",
+    "sam",
+    "ella",
+    "diego",
+    "freya",
+    "nora",
+    "hugo",
+    "iris",
+    "jade",
+    "felix",
+    "lola",
+    "marco",
+    "priya",
+    "tom",
+    "clara",
+    "elif",
+]
+SUFFIX = [
+    "",
+    ".glow",
+    "_eats",
+    ".fit",
+    "_thrifts",
+    ".codes",
+    "_travels",
+    ".makes",
+    "_daily",
+    ".studio",
+    "_lab",
+    ".diaries",
+    "_home",
+    ".style",
+    "_bakes",
+    ".runs",
+    "_plays",
+    ".reads",
+]
+NAME_ACCENTS = {"ines": "Inès", "lea": "Léa", "zoe": "Zoë", "elif": "Elif", "mateo": "Mateo", "chloe": "Chloé"}
+NICHE_HASHTAGS = {
+    "beauty": ["beautytok", "grwm"],
+    "skincare": ["skincare", "skincareroutine", "glowup"],
+    "makeup": ["makeup", "makeuptutorial"],
+    "fashion": ["ootd", "fashiontok"],
+    "thrifting": ["thrift", "thrifthaul"],
+    "food": ["foodtok", "recipe"],
+    "cooking": ["cooking", "easyrecipe"],
+    "baking": ["baking", "sourdough"],
+    "fitness": ["fitness", "gymtok"],
+    "wellness": ["wellness", "selfcare"],
+    "gaming": ["gaming", "gamer"],
+    "tech": ["techtok", "setup"],
+    "travel": ["traveltok", "hiddengems"],
+    "parenting": ["momtok", "parenting"],
+    "pets": ["dogsoftiktok", "catsoftiktok"],
+    "coffee": ["coffeetok", "latteart"],
+    "diy": ["diy", "crafts"],
+}
+BIO_LINES = [
+    "Honest reviews, no gatekeeping.",
+    "Sharing what actually works for me.",
+    "New video every Tuesday.",
+    "Small creator, big dreams ✨",
+    "Collabs: see email",
+    "Making the everyday a little nicer.",
+]
+
+
+@dataclass
+class DemoCreator:
+    profile: dict[str, Any]
+    videos: list[VideoRow] = field(default_factory=list)
+    stats: list[VideoStatsRow] = field(default_factory=list)
+    followers_by_day: list[tuple[date, int]] = field(default_factory=list)
+    audience: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def _followers(rng: random.Random) -> int:
+    # Log-uniform between 2k and 3M: most creators are small, as on the platform.
+    return int(10 ** rng.uniform(3.3, 6.5))
+
+
+def _shares(rng: random.Random, labels: list[str], total: float = 100.0) -> dict[str, float]:
+    weights = [rng.random() + 0.05 for _ in labels]
+    scale = total / sum(weights)
+    return {label: round(w * scale - 0.05, 1) for label, w in zip(labels, weights, strict=True)}
+
+
+def generate(*, count: int, niches: list[str], today: date, seed: int = 7) -> Iterator[DemoCreator]:
+    rng = random.Random(seed)  # noqa: S311 - demo data must be reproducible, not secret
+    countries, weights = list(COUNTRIES), [COUNTRIES[c][0] for c in COUNTRIES]
+    anchor = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)  # one fixed capture time per day
+    for index in range(count):
+        first = rng.choice(FIRST)
+        handle = f"{first}{rng.choice(SUFFIX)}{index}"
+        country = rng.choices(countries, weights)[0]
+        _, languages, cities = COUNTRIES[country]
+        creator_niches = rng.sample(niches, k=rng.choice([1, 1, 2, 2, 3]))
+        tags = [tag for niche in creator_niches for tag in NICHE_HASHTAGS.get(niche, [niche.replace("-", "")])]
+        followers = _followers(rng)
+        growth = rng.gauss(0.03, 0.05)
+        # A few planted anomalies: big audiences that barely engage.
+        engagement_base = rng.uniform(0.005, 0.02) if rng.random() < 0.04 else rng.uniform(0.03, 0.14)
+        demo = DemoCreator(profile={})
+        interactions = views_total = 0
+        last_posted = None
+        for n in range(6):
+            posted = anchor - timedelta(days=rng.randint(0, 4) + n * rng.randint(2, 9), hours=rng.randint(0, 20))
+            last_posted = max(last_posted or posted, posted)
+            video_id = f"{index:06d}{n:02d}"
+            views = max(200, int(followers * rng.uniform(0.1, 1.6)))
+            likes = int(views * engagement_base * rng.uniform(0.7, 0.85))
+            comments = int(views * engagement_base * rng.uniform(0.03, 0.08))
+            shares = int(views * engagement_base * rng.uniform(0.04, 0.1))
+            saves = int(views * engagement_base * rng.uniform(0.03, 0.09))
+            interactions += likes + comments + shares + saves
+            views_total += views
+            demo.videos.append(
+                VideoRow(
+                    creator_id=0,
+                    platform_video_id=video_id,
+                    posted_at=posted,
+                    caption=f"{rng.choice(['POV:', 'Day', 'Trying', 'My honest take on', 'Part'])} "
+                    f"{rng.choice(creator_niches).replace('-', ' ')} #" + " #".join(tags[:3]),
+                    hashtags=tuple(tags[:3]),
+                    duration_s=rng.randint(8, 90),
+                    share_url=f"https://www.tiktok.com/@{handle}/video/{video_id}",
+                    is_paid_partnership=rng.random() < 0.12,
+                )
+            )
+            demo.stats.append(
+                VideoStatsRow(
+                    creator_id=0,
+                    platform_video_id=video_id,
+                    captured_at=anchor,
+                    views=views,
+                    likes=likes,
+                    comments=comments,
+                    shares=shares,
+                    saves=saves,
+                    avg_watch_time_s=Decimal(str(round(rng.uniform(3, 25), 2))),
+                    completion_rate=Decimal(str(round(rng.uniform(0.15, 0.7), 4))),
+                )
+            )
+        for weeks_ago in range(5, -1, -1):
+            day = today - timedelta(days=weeks_ago * 7)
+            demo.followers_by_day.append((day, int(followers / (1 + growth * weeks_ago / 4.3))))
+        start = demo.followers_by_day[0][1]
+        display = NAME_ACCENTS.get(first, first.title())
+        demo.profile = {
+            "handle": handle,
+            "display_name": f"{display} {rng.choice(['', '✨', '| ' + creator_niches[0].title()])}".strip(),
+            "bio": f"{creator_niches[0].replace('-', ' ').title()} · {cities[0]} · {rng.choice(BIO_LINES)}",
+            "country": country,
+            "region": "",
+            "city": rng.choice(cities),
+            "languages": languages,
+            "niches": creator_niches,
+            "hashtags": tags[:5],
+            "follower_count": followers,
+            "following_count": rng.randint(50, 2000),
+            "likes_count": followers * rng.randint(5, 40),
+            "video_count": rng.randint(30, 900),
+            "is_verified": followers > 500_000 and rng.random() < 0.5,
+            "contact_email": f"{handle.replace('.', '_')}@example.com" if rng.random() < 0.55 else "",
+            "first_seen_at": anchor - timedelta(days=rng.randint(60, 700)),
+            "last_seen_at": anchor,
+            "engagement_rate": Decimal(interactions / views_total).quantize(Decimal("0.00001")),
+            "growth_30d": Decimal((followers - start) / start).quantize(Decimal("0.00001")) if start else None,
+            "last_posted_at": last_posted,
+            "authenticity_flags": ["low_engagement_for_size"] if engagement_base < 0.02 else [],
+        }
+        if rng.random() < 0.7:
+            demo.audience = {
+                "age_buckets": _shares(rng, ["13-17", "18-24", "25-34", "35-44", "45+"]),
+                "genders": _shares(rng, ["female", "male", "other"], total=99.0),
+                "countries": _shares(rng, [country, *rng.sample([c for c in countries if c != country], 2)], 90.0),
+                "cities": {},
+            }
+        yield demo
+
+
+def load_demo_index(*, count: int, today: date, batch: int = 500) -> int:
+    """Generate and upsert `count` demo creators with their videos, stats, follower history and audiences."""
+    niches = index_services.ensure_default_niches()
+    written = 0
+    pending: list[DemoCreator] = []
+    for demo in generate(count=count, niches=niches, today=today):
+        pending.append(demo)
+        if len(pending) == batch:
+            written += _write(pending)
+            pending = []
+    if pending:
+        written += _write(pending)
+    return written
+
+
+def _write(batch: list[DemoCreator]) -> int:
+    ids = index_services.upsert_index_creators(rows=[demo.profile for demo in batch])
+    videos, stats, snapshots, audiences = [], [], [], {}
+    for demo in batch:
+        creator_id = ids[demo.profile["handle"]]
+        videos += [replace(video, creator_id=creator_id) for video in demo.videos]
+        stats += [replace(row, creator_id=creator_id) for row in demo.stats]
+        snapshots += [(creator_id, day, followers) for day, followers in demo.followers_by_day]
+        if demo.audience:
+            audiences[creator_id] = demo.audience
+    index_services.upsert_videos(rows=videos)
+    index_services.record_video_stats(rows=stats)
+    index_services.record_follower_snapshots(rows=snapshots)
+    index_services.upsert_audience_profiles(audiences=audiences)
+    return len(ids)

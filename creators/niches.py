@@ -1,0 +1,48 @@
+"""The starting niche taxonomy. Admins edit `Niche` rows afterwards; this list only seeds them."""
+
+DEFAULT_NICHES = (
+    "beauty",
+    "skincare",
+    "makeup",
+    "haircare",
+    "fashion",
+    "thrifting",
+    "streetwear",
+    "jewelry",
+    "food",
+    "cooking",
+    "baking",
+    "vegan",
+    "coffee",
+    "fitness",
+    "yoga",
+    "running",
+    "wellness",
+    "mental-health",
+    "gaming",
+    "tech",
+    "gadgets",
+    "travel",
+    "outdoors",
+    "parenting",
+    "pets",
+    "home-decor",
+    "diy",
+    "gardening",
+    "books",
+    "education",
+    "finance",
+    "career",
+    "comedy",
+    "dance",
+    "music",
+    "art",
+    "photography",
+    "cars",
+    "sports",
+    "sustainability",
+)
+
+
+def niche_name(slug: str) -> str:
+    return slug.replace("-", " ").title()
