@@ -26,6 +26,16 @@ def healthz_live(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django refuses some requests before any view runs (over 1,000 form fields, a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE): API clients still get the JSON error envelope, not an HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "bad_request", "message": "The request could not be read.", "fields": {}}}, status=400
+        )
+    return defaults.bad_request(request, exception)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """API clients get the JSON error envelope even for URLs no route matches."""
     if request.path.startswith("/api/"):

@@ -16,6 +16,8 @@ def validate_audience(audience: Mapping[str, Mapping[str, object]]) -> dict[str,
         values: dict[str, float] = {}
         for label, raw in shares.items():
             try:
+                if isinstance(raw, bool):  # float(True) == 1.0: a JSON true is not a share
+                    raise TypeError
                 value = float(raw)  # type: ignore[arg-type]
             except (TypeError, ValueError):
                 errors.setdefault(name, []).append(f"{label}: {raw!r} is not a number.")

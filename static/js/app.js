@@ -17,8 +17,9 @@
     return new Intl.NumberFormat(undefined, {notation: n >= 10000 ? "compact" : "standard"}).format(n);
   }
 
-  /* Initialise one <canvas data-chart="bar|doughnut" data-labels="US,IN" data-values="137,60">.
-     Optional: data-label (dataset name), data-index-axis="y" (horizontal bars), data-colors="#hex,#hex". */
+  /* Initialise one <canvas data-chart="bar|line|doughnut" data-labels="US,IN" data-values="137,60">.
+     Optional: data-label (dataset name), data-index-axis="y" (horizontal bars), data-colors="#hex,#hex",
+     data-color="#hex" (bars and lines). Lines start their axis at the data, not at zero, so growth shows. */
   function initChart(canvas) {
     if (typeof window.Chart === "undefined" || window.Chart.getChart(canvas)) return;
     var type = canvas.dataset.chart;
@@ -28,6 +29,7 @@
     if (!colors.length) colors = PALETTE;
     var horizontal = canvas.dataset.indexAxis === "y";
     var isRound = type === "doughnut" || type === "pie";
+    var isLine = type === "line";
 
     var dataset = {
       label: canvas.dataset.label || "",
@@ -39,6 +41,16 @@
       maxBarThickness: 28,
       hoverOffset: isRound ? 4 : 0
     };
+    if (isLine) {
+      var lineColor = canvas.dataset.color || colors[0];
+      dataset.borderColor = lineColor;
+      dataset.borderWidth = 2;
+      dataset.backgroundColor = lineColor + "1a";  /* the same colour at 10 % under the line */
+      dataset.fill = true;
+      dataset.tension = 0.3;
+      dataset.pointRadius = values.length > 30 ? 0 : 2;
+      dataset.pointHoverRadius = 4;
+    }
 
     var gridColor = "rgba(4, 32, 69, 0.06)";
     var tickColor = "#6b7280";
@@ -66,8 +78,9 @@
       options.cutout = "68%";
     } else {
       options.indexAxis = horizontal ? "y" : "x";
+      if (isLine) options.interaction = {mode: "index", intersect: false};
       var valueAxis = {
-        beginAtZero: true,
+        beginAtZero: !isLine,
         grid: {color: gridColor},
         border: {display: false},
         ticks: {color: tickColor, precision: 0, callback: function (v) { return formatNumber(v); }}

@@ -1,0 +1,816 @@
+"""Import creators (and, from per-video files, their videos and stats) from CSV, JSON or XLSX.
+
+How a file lands (docs/import.md has the long version):
+- The file is read as a stream and parsed in chunks (`DEFAULT_CHUNK_ROWS`) by a reader thread,
+  while this thread writes the previous chunk: parsing and the database overlap.
+- Each chunk is one transaction: `COPY` into a temporary staging table, drop the staged rows that
+  equal the stored ones (unchanged), then one
+  `INSERT ... ON CONFLICT (platform, handle) DO UPDATE ... WHERE <the row differs>`. The database
+  reports which rows it inserted (`xmax = 0`) and which it updated; the rest were unchanged, so a
+  second import of the same file writes nothing and says so.
+- A job's progress, counts and rejects are saved in the same transaction as its chunk, so a crash
+  leaves the database as it was before that chunk and the job knows exactly where to resume.
+- A cell left empty never erases what we know: the creator keeps the stored value.
+"""
+
+import csv
+import json
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any, TextIO, TypeVar
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import OperationalError, connection, transaction
+from django.db.models import JSONField
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from accounts.models import Membership, Role, User, Workspace
+from accounts.services import record_audit_event
+from accounts.tenancy import workspace_scope
+from core.errors import PermissionDeniedError
+from creators.import_files import (
+    FileFormat,
+    FilePreview,
+    ImportErrorCode,
+    ImportFileError,
+    count_rows,
+    detect_format,
+    iter_records,
+    preview,
+)
+from creators.import_mapping import (
+    VIDEO_STATS_FIELDS,
+    Layout,
+    ParsedRow,
+    RecordParser,
+    RejectedRow,
+    suggest_mapping,
+    validate_mapping,
+)
+from creators.models import ImportJob, Niche, Platform
+from creators.search_text import search_document
+
+# 10,000 rows per transaction: big enough that per-chunk overhead (a temp table, a commit, the
+# progress update) is under 1 % of the time, small enough that a chunk holds a few MB.
+DEFAULT_CHUNK_ROWS = 10_000
+MAX_STORED_REJECTS = 10_000
+MAX_WARNING_SAMPLES = 200
+# Session advisory lock per job (namespace + id): held while a worker imports it, released by the
+# database if that worker dies, so a re-delivered task can tell "running elsewhere" from "orphaned".
+_JOB_LOCK_BASE = 0x1A9C_0000_0000_0000
+
+# Creator column -> its SQL type in the staging table (the columns are named as the target fields).
+_CREATOR_COLUMNS: dict[str, str] = {
+    "display_name": "text",
+    "follower_count": "bigint",
+    "following_count": "bigint",
+    "likes_count": "bigint",
+    "video_count": "integer",
+    "bio": "text",
+    "country": "text",
+    "region": "text",
+    "city": "text",
+    "languages": "varchar[]",
+    "niches": "varchar[]",
+    "hashtags": "varchar[]",
+    "is_verified": "boolean",
+    "contact_email": "text",
+    "avatar_url": "text",
+}
+_SEARCH_INPUTS = ("display_name", "bio", "hashtags")
+# What a new creator gets for a column the file leaves empty, by SQL type (the model's defaults).
+_SQL_DEFAULTS = {"text": "''", "bigint": "0", "integer": "0", "varchar[]": "'{}'", "boolean": "false"}
+
+# Video target -> (staging SQL type, Video column, SQL default for a new video).
+_VIDEO_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "caption": ("text", "caption", "''"),
+    "video_hashtags": ("varchar[]", "hashtags", "'{}'"),
+    "sound": ("text", "sound", "''"),
+    "duration_s": ("integer", "duration_s", "NULL"),
+    "posted_at": ("timestamptz", "posted_at", "NULL"),
+    "share_url": ("text", "share_url", "''"),
+    "is_paid_partnership": ("boolean", "is_paid_partnership", "false"),
+}
+
+
+@dataclass
+class ImportSummary:
+    """What an import did. Creators are counted once each, also in per-video files."""
+
+    layout: Layout
+    total_rows: int | None = None
+    processed_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    videos_created: int = 0
+    videos_updated: int = 0
+    videos_unchanged: int = 0
+    snapshots_created: int = 0
+    rejects: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_STORED_REJECTS
+    warning_samples: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Chunk:
+    rows: list[ParsedRow] = field(default_factory=list)
+    # Staging rows of the creators this chunk writes (the first row of each handle):
+    # (handle, needs_search_merge, *mapped field values or None, search_document).
+    creators: list[tuple[Any, ...]] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    last_row: int = 0
+
+
+# --- Jobs (the dashboard's way in) --------------------------------------------------------------
+
+
+def _require_manager(*, workspace: Workspace, user: User) -> None:
+    membership = Membership.objects.filter(workspace=workspace, user=user).first()
+    if membership is None or not membership.has_role(Role.MANAGER):
+        raise PermissionDeniedError("Importing creators needs the manager role.", code="role_required")
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_UPLOAD_MB", 200)) * 1024 * 1024
+
+
+def _binary(file: Any) -> IO[bytes]:
+    """The plain file object under Django's File wrappers (openpyxl and TextIOWrapper want one)."""
+    while isinstance(file, File) and getattr(file, "file", None) is not None:
+        file = file.file
+    return file  # type: ignore[no-any-return]
+
+
+def create_import_job(*, workspace: Workspace, by: User, upload: UploadedFile) -> ImportJob:
+    """Store an uploaded file and guess its column mapping; the job then waits for the user to
+    confirm the mapping (`confirm_import_mapping`). Refuses files of the wrong type, too large,
+    or without records, storing nothing."""
+    _require_manager(workspace=workspace, user=by)
+    name = upload.name or "upload"
+    if upload.size is not None and upload.size > max_upload_bytes():
+        raise ImportFileError(
+            f"The file is larger than {max_upload_bytes() // (1024 * 1024)} MB.",
+            code=ImportErrorCode.TOO_LARGE,
+            fields={"file": ["Too large."]},
+        )
+    binary = _binary(upload)
+    binary.seek(0)
+    try:
+        file_format = detect_format(name, binary.read(64 * 1024))
+        columns = preview(binary, file_format).columns
+    except ImportFileError as exc:
+        exc.fields = {"file": [exc.message]}
+        raise
+    binary.seek(0)
+    with transaction.atomic():
+        job = ImportJob(
+            workspace=workspace,
+            created_by=by,
+            original_name=name[-255:],
+            file_format=file_format,
+            mapping=suggest_mapping(columns),
+            status=ImportJob.Status.MAPPING,
+        )
+        job.file.save(name, File(binary, name=name), save=False)
+        job.save()
+        record_audit_event(workspace=workspace, actor=by, action="import.uploaded", target=job.original_name)
+    return job
+
+
+def preview_import_file(*, import_job: ImportJob, rows: int = 20) -> FilePreview:
+    """The columns and first records of a job's file, for the mapping page."""
+    with _open_job_file(import_job) as binary:
+        return preview(binary, FileFormat(import_job.file_format), rows=rows)
+
+
+@transaction.atomic
+def confirm_import_mapping(*, import_job: ImportJob, mapping: dict[str, str], by: User) -> ImportJob:
+    """Fix the mapping and queue the import (after commit). Only a job waiting for its mapping can be
+    confirmed, once: a second submit is refused."""
+    from creators.tasks import run_import_job_task  # the task module imports this one
+
+    _require_manager(workspace=import_job.workspace, user=by)
+    job = ImportJob.objects.select_for_update(of=("self",)).get(pk=import_job.pk)
+    if job.status != ImportJob.Status.MAPPING:
+        raise ImportFileError("This import has already been queued.", code=ImportErrorCode.NOT_MAPPING)
+    mapping = {target: column for target, column in mapping.items() if column}
+    errors = validate_mapping(mapping, preview_import_file(import_job=job).columns)
+    if errors:
+        raise ImportFileError(
+            "The mapping needs a fix before the import can start.", code=ImportErrorCode.BAD_MAPPING, fields=errors
+        )
+    job.mapping = mapping
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["mapping", "status", "updated_at"])
+    record_audit_event(
+        workspace=job.workspace, actor=by, action="import.queued", target=job.original_name, data={"mapping": mapping}
+    )
+    run_import_job_task.delay_on_commit(job.pk)
+    return job
+
+
+@contextmanager
+def _job_lock(job_pk: int) -> Iterator[bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_JOB_LOCK_BASE + job_pk])
+        acquired = bool(cursor.fetchone()[0])
+    try:
+        yield acquired
+    finally:
+        # After a lost connection there is nothing to unlock: the server released it with the session.
+        if acquired and connection.is_usable():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_JOB_LOCK_BASE + job_pk])
+
+
+def run_import_job(*, import_job_id: int) -> ImportJob | None:
+    """Run a queued job (the Celery task's body). Safe to deliver twice: a job that is done, failed
+    or being imported by another worker is left alone; a job whose worker died resumes after the
+    last committed chunk, so no row is counted twice."""
+    job = ImportJob.objects.with_scopes_disabled().select_related("workspace").filter(pk=import_job_id).first()
+    active = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+    if job is None or job.status not in active:
+        return job
+    with workspace_scope(job.workspace), _job_lock(job.pk) as is_mine:
+        if not is_mine:
+            return job
+        job.refresh_from_db()
+        if job.status not in active:
+            return job
+        started_at = job.started_at or timezone.now()
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=started_at, error="")
+        job.refresh_from_db()
+        try:
+            summary = import_creators(workspace=job.workspace, job=job, mapping=job.mapping)
+        except OperationalError:
+            raise  # the database went away: the job stays running and a retry resumes it
+        except Exception as exc:
+            job.refresh_from_db()
+            message = exc.message if isinstance(exc, ImportFileError) else "The import stopped on an unexpected error."
+            if job.processed_rows:
+                message += (
+                    f" Rows 1 to {job.processed_rows:,} were imported; importing the file again finishes it"
+                    " (rows already imported count as unchanged)."
+                )
+            else:
+                message += " No row was imported."
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED, finished_at=timezone.now(), error=message
+            )
+            if not isinstance(exc, ImportFileError):
+                raise
+            return job
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, finished_at=timezone.now())
+        record_audit_event(
+            workspace=job.workspace,
+            actor=job.created_by,
+            action="import.finished",
+            target=job.original_name,
+            data={
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+                "rejected": summary.rejected,
+            },
+        )
+        job.refresh_from_db()
+        return job
+
+
+# --- The import itself --------------------------------------------------------------------------
+
+
+@contextmanager
+def _open_job_file(job: ImportJob) -> Iterator[IO[bytes]]:
+    with job.file.open("rb") as opened:
+        yield _binary(opened)
+
+
+@contextmanager
+def _open_source(path: Path | None, job: ImportJob | None) -> Iterator[IO[bytes]]:
+    if job is not None:
+        with _open_job_file(job) as binary:
+            yield binary
+    else:
+        assert path is not None  # noqa: S101 - checked by the caller
+        with open(path, "rb") as binary:
+            yield binary
+
+
+def import_creators(
+    *,
+    workspace: Workspace,
+    mapping: dict[str, str] | None = None,
+    path: Path | str | None = None,
+    job: ImportJob | None = None,
+    file_format: FileFormat | None = None,
+    chunk_rows: int | None = None,
+    on_chunk: Callable[[ImportSummary], None] | None = None,
+) -> ImportSummary:
+    """Import one file, from a path (the command) or a job's stored upload (the task).
+
+    Without a mapping the columns are mapped automatically. Runs one transaction per chunk, so call
+    it outside a transaction; with a job, progress is saved after each chunk and a job that already
+    has progress resumes after it. Raises ImportFileError for a file that cannot be read (the chunks
+    before the problem stay imported). `workspace` is who imports: the index itself is shared."""
+    if (path is None) == (job is None):
+        raise ValueError("import_creators needs a path or a job")
+    chunk_rows = chunk_rows or int(getattr(settings, "IMPORT_CHUNK_ROWS", DEFAULT_CHUNK_ROWS))
+    source_path = Path(path) if path is not None else None
+    now = timezone.now()
+    # One capture time per import (kept across resumes), so a snapshot is never written twice.
+    captured_at = (job.started_at if job is not None else None) or now
+    with _open_source(source_path, job) as binary:
+        if file_format is None:
+            if job is not None:
+                file_format = FileFormat(job.file_format)
+            else:
+                binary.seek(0)
+                file_format = detect_format(str(source_path), binary.read(64 * 1024))
+        columns = preview(binary, file_format).columns
+        if mapping is None:
+            mapping = suggest_mapping(columns)
+        errors = validate_mapping(mapping, columns)
+        if errors:
+            raise ImportFileError(
+                "The mapping does not fit the file: "
+                + "; ".join(f"{target}: {' '.join(messages)}" for target, messages in errors.items()),
+                code=ImportErrorCode.BAD_MAPPING,
+                fields=errors,
+            )
+        parser = RecordParser(mapping, known_niches=Niche.objects.values_list("slug", flat=True), now=now)
+        summary = _starting_summary(parser.layout, job)
+        if summary.total_rows is None:
+            summary.total_rows = count_rows(binary, file_format)
+            if job is not None:
+                ImportJob.objects.filter(pk=job.pk).update(total_rows=summary.total_rows)
+        resume_after = summary.processed_rows
+        chunks = _parsed_chunks(
+            iter_records(binary, file_format), parser, chunk_rows=chunk_rows, resume_after=resume_after
+        )
+        for chunk in _read_ahead(chunks):
+            summary = _import_chunk(chunk, parser=parser, summary=summary, job=job, now=now, captured_at=captured_at)
+            if on_chunk is not None:
+                on_chunk(summary)
+    if summary.total_rows != summary.processed_rows:
+        # The pre-count includes blank lines at the end, which are never numbered: end at 100 %.
+        summary.total_rows = summary.processed_rows
+        if job is not None:
+            ImportJob.objects.filter(pk=job.pk).update(total_rows=summary.total_rows)
+    return summary
+
+
+def _starting_summary(layout: Layout, job: ImportJob | None) -> ImportSummary:
+    if job is None:
+        return ImportSummary(layout=layout)
+    return ImportSummary(
+        layout=layout,
+        total_rows=job.total_rows,
+        processed_rows=job.processed_rows,
+        created=job.created_count,
+        updated=job.updated_count,
+        unchanged=job.unchanged_count,
+        rejected=job.rejected_count,
+        warnings=job.warnings_count,
+        rejects=list(job.rejects),
+    )
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    text = json.dumps(value, default=str) if isinstance(value, list | dict) else str(value)
+    return text[:200]
+
+
+def _mapped_creator_fields(mapping: dict[str, str]) -> list[str]:
+    return [name for name in _CREATOR_COLUMNS if mapping.get(name)]
+
+
+def _staging_creator(row: ParsedRow, fields: list[str]) -> tuple[Any, ...]:
+    """The creator's staging row. Its search text covers the file's values; when a search input is
+    not in the file (no column, or an empty cell) `needs_search_merge` asks the writer to redo it with
+    the stored value, should the creator already exist."""
+    creator = row.creator
+    needs_search_merge = any(creator.get(name) is None for name in _SEARCH_INPUTS)
+    document = search_document(
+        handle=row.handle,
+        display_name=creator.get("display_name") or "",
+        bio=creator.get("bio") or "",
+        hashtags=creator.get("hashtags") or (),
+    )
+    return (row.handle, needs_search_merge, *(creator.get(name) for name in fields), document)
+
+
+def _parsed_chunks(
+    records: Iterable[tuple[int, dict[str, Any] | None, str | None]],
+    parser: RecordParser,
+    *,
+    chunk_rows: int,
+    resume_after: int = 0,
+) -> Iterator[_Chunk]:
+    """Parse and de-duplicate rows, `chunk_rows` at a time. Pure Python: runs in the reader thread.
+
+    A handle (or, per video, a video id) seen on an earlier row is rejected, so which row wins never
+    depends on chunking and a re-import is a no-op. Rows up to `resume_after` were imported by an
+    earlier run: they are parsed again only to rebuild what was seen, and not yielded."""
+    first_row_of: dict[str, int] = {}
+    first_row_of_video: dict[tuple[str, str], int] = {}
+    is_per_video = parser.layout is Layout.VIDEOS
+    fields = _mapped_creator_fields(parser.mapping)
+    mapped_columns = {column for column in parser.mapping.values() if column}
+    chunk, size = _Chunk(), 0
+    for row, values, error in records:
+        result = RejectedRow(row, error or "unreadable row") if values is None else parser.parse(values, row)
+        is_new_creator = False
+        if isinstance(result, ParsedRow):
+            first = first_row_of.setdefault(result.handle, row)
+            is_new_creator = first == row
+            if is_per_video:
+                video_key = (result.handle, result.video["video_id"])  # type: ignore[index]
+                first_video = first_row_of_video.setdefault(video_key, row)
+                if first_video != row:
+                    result = RejectedRow(
+                        row, f"video {video_key[1]} of @{result.handle} is already on row {first_video}"
+                    )
+            elif not is_new_creator:
+                result = RejectedRow(row, f"@{result.handle} is already on row {first}")
+        if row <= resume_after:
+            continue
+        size += 1
+        chunk.last_row = row
+        if isinstance(result, RejectedRow):
+            # The mapped cells, in the file's column order, as the file had them: enough to fix and re-import.
+            # Pairs, not an object: jsonb would reorder an object's keys.
+            cells = [
+                [column, _cell_text(value)] for column, value in (values or {}).items() if column in mapped_columns
+            ]
+            chunk.rejects.append({"row": result.row, "reason": result.reason, "cells": cells})
+        else:
+            chunk.rows.append(result)
+            if is_new_creator:
+                chunk.creators.append(_staging_creator(result, fields))
+            chunk.warnings.extend({"row": row, "warning": warning} for warning in result.warnings)
+        if size >= chunk_rows:
+            yield chunk
+            chunk, size = _Chunk(), 0
+    if size:
+        yield chunk
+
+
+_T = TypeVar("_T")
+
+
+class _ReaderFailed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+def _read_ahead(items: Iterator[_T], depth: int = 2) -> Iterator[_T]:
+    """Produce `items` in a thread, up to `depth` ahead: the reader parses the next chunk while the
+    database writes this one (psycopg releases the GIL while it waits). The thread never touches
+    the database."""
+    slots: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    finished = object()
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(finished)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            put(_ReaderFailed(exc))
+
+    reader = threading.Thread(target=produce, name="import-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is finished:
+                return
+            if isinstance(item, _ReaderFailed):
+                raise item.exc
+            yield item
+    finally:
+        stop.set()
+        reader.join(timeout=10)
+
+
+def _import_chunk(
+    chunk: _Chunk,
+    *,
+    parser: RecordParser,
+    summary: ImportSummary,
+    job: ImportJob | None,
+    now: datetime,
+    captured_at: datetime,
+) -> ImportSummary:
+    """Write one chunk and, with a job, its progress, in one transaction. Returns the new summary
+    (the old one is untouched if the chunk fails)."""
+    fields = _mapped_creator_fields(parser.mapping)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Losing the last commits in an OS crash is safe here: each commit carries the job's progress
+        # too, so a resumed import redoes exactly what was lost. It saves a WAL flush per chunk.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        # Every join here pairs the staging table (one chunk) with a big table by its unique key: one
+        # index lookup per staged row is always the cheapest plan, but the planner, without statistics
+        # on a temp table created a moment ago, hashes the whole creator table instead (measured: a full
+        # scan per chunk, quadratic over a file). Keep it to nested loops in this transaction only.
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+        created, updated = _write_creators(cursor, chunk.creators, fields=fields, now=now)
+        video_counts = (0, 0, 0)
+        if parser.layout is Layout.VIDEOS and chunk.rows:
+            video_counts = _write_videos(cursor, chunk.rows, mapping=parser.mapping, now=now, captured_at=captured_at)
+        stored = len(summary.rejects)
+        new_rejects = chunk.rejects[: max(MAX_STORED_REJECTS - stored, 0)]
+        after = ImportSummary(
+            layout=summary.layout,
+            total_rows=summary.total_rows,
+            processed_rows=chunk.last_row,
+            created=summary.created + created,
+            updated=summary.updated + updated,
+            unchanged=summary.unchanged + len(chunk.creators) - created - updated,
+            rejected=summary.rejected + len(chunk.rejects),
+            warnings=summary.warnings + len(chunk.warnings),
+            videos_created=summary.videos_created + video_counts[0],
+            videos_updated=summary.videos_updated + video_counts[1],
+            videos_unchanged=summary.videos_unchanged + len(chunk.rows) - video_counts[0] - video_counts[1]
+            if parser.layout is Layout.VIDEOS
+            else 0,
+            snapshots_created=summary.snapshots_created + video_counts[2],
+            rejects=summary.rejects + new_rejects,
+            warning_samples=(summary.warning_samples + chunk.warnings)[:MAX_WARNING_SAMPLES],
+        )
+        if job is not None:
+            progress: dict[str, Any] = {
+                "processed_rows": after.processed_rows,
+                "created_count": after.created,
+                "updated_count": after.updated,
+                "unchanged_count": after.unchanged,
+                "rejected_count": after.rejected,
+                "warnings_count": after.warnings,
+            }
+            if new_rejects:
+                # Append only this chunk's rejects; rewriting the whole list every chunk would be quadratic.
+                progress["rejects"] = RawSQL(
+                    "rejects || %s::jsonb", (json.dumps(new_rejects),), output_field=JSONField()
+                )
+            ImportJob.objects.filter(pk=job.pk).update(**progress)
+    return after
+
+
+def _write_creators(
+    cursor: Any, creators: list[tuple[Any, ...]], *, fields: list[str], now: datetime
+) -> tuple[int, int]:
+    """Upsert a chunk's creators; returns (created, updated).
+
+    A cell the file leaves empty keeps the stored value (COALESCE with the stored row), and a row is
+    only rewritten when a value differs: unchanged rows never reach the upsert."""
+    if not creators:
+        return 0, 0
+    columns = ", ".join(f"{name} {_CREATOR_COLUMNS[name]}" for name in fields)
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.creator_import_staging")
+    cursor.execute(
+        "CREATE TEMP TABLE creator_import_staging (handle text NOT NULL, needs_search_merge boolean NOT NULL, "
+        f"{columns + ', ' if columns else ''}search_document text NOT NULL) ON COMMIT DROP"
+    )
+    staged = ["handle", "needs_search_merge", *fields, "search_document"]
+    with cursor.copy(f"COPY creator_import_staging ({', '.join(staged)}) FROM STDIN") as copy:
+        copy.set_types(["text", "bool", *(_CREATOR_COLUMNS[name] for name in fields), "text"])
+        for creator in creators:
+            copy.write_row(creator)
+    if any(creator[1] for creator in creators):
+        _merge_search_documents(cursor, fields)
+    # Drop the rows that would change nothing before the upsert: ON CONFLICT ... WHERE false still
+    # locks (so writes) every conflicting row, which makes re-importing a big file as slow as the
+    # first import; this join only reads.
+    cursor.execute(
+        f"""
+        DELETE FROM creator_import_staging s USING creators_creator cur
+        WHERE cur.platform = %s AND cur.handle = s.handle
+            AND ({", ".join([*(f"COALESCE(s.{name}, cur.{name})" for name in fields), "s.search_document"])})
+            IS NOT DISTINCT FROM ({", ".join([*(f"cur.{name}" for name in fields), "cur.search_document"])})
+        """,  # noqa: S608 - identifiers are our constants
+        [Platform.TIKTOK],
+    )
+    if cursor.rowcount == len(creators):
+        cursor.execute("DROP TABLE creator_import_staging")
+        return 0, 0
+
+    unmapped = [name for name in _CREATOR_COLUMNS if name not in fields]
+    insert_values = ["%(platform)s", "s.handle"]
+    insert_values += [f"COALESCE(s.{name}, cur.{name}, {_SQL_DEFAULTS[_CREATOR_COLUMNS[name]]})" for name in fields]
+    insert_values += [_SQL_DEFAULTS[_CREATOR_COLUMNS[name]] for name in unmapped]
+    compared = [*fields, "search_document"]
+    sql = f"""
+        WITH written AS (
+            INSERT INTO creators_creator AS c (
+                platform, handle, {", ".join([*fields, *unmapped])}, sync_status, sync_error, authenticity_flags,
+                search_document, first_seen_at, last_seen_at, created_at, updated_at
+            )
+            SELECT {", ".join(insert_values)}, 'never', '', '{{}}',
+                s.search_document, %(now)s, %(now)s, %(now)s, %(now)s
+            FROM creator_import_staging s
+            LEFT JOIN creators_creator cur ON cur.platform = %(platform)s AND cur.handle = s.handle
+            ORDER BY s.handle
+            ON CONFLICT (platform, handle) DO UPDATE SET
+                {", ".join(f"{name} = EXCLUDED.{name}" for name in compared)},
+                last_seen_at = EXCLUDED.last_seen_at, updated_at = EXCLUDED.updated_at
+            WHERE ({", ".join(f"c.{name}" for name in compared)})
+                IS DISTINCT FROM ({", ".join(f"EXCLUDED.{name}" for name in compared)})
+            RETURNING (c.xmax = 0) AS inserted
+        )
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
+    """  # noqa: S608 - identifiers are our constants; values travel as parameters
+    cursor.execute(sql, {"platform": Platform.TIKTOK, "now": now})
+    created, updated = cursor.fetchone()
+    cursor.execute("DROP TABLE creator_import_staging")
+    return int(created), int(updated)
+
+
+def _merge_search_documents(cursor: Any, fields: list[str]) -> None:
+    """Redo the search text of staged creators that already exist and whose row lacks a search input
+    (display name, bio or hashtags): the text must cover the values the creator keeps."""
+    file_values = [f"s.{name}" if name in fields else "NULL" for name in _SEARCH_INPUTS]
+    # Only where a stored value would add to the text: an empty stored bio changes nothing.
+    empty = {"display_name": "''", "bio": "''", "hashtags": "'{}'"}
+    adds_text = [
+        f"(s.{name} IS NULL AND cur.{name} <> {empty[name]})" if name in fields else f"cur.{name} <> {empty[name]}"
+        for name in _SEARCH_INPUTS
+    ]
+    cursor.execute(
+        f"""
+        SELECT s.handle, {", ".join(file_values)}, cur.display_name, cur.bio, cur.hashtags
+        FROM creator_import_staging s
+        JOIN creators_creator cur ON cur.platform = %s AND cur.handle = s.handle
+        WHERE s.needs_search_merge AND ({" OR ".join(adds_text)})
+        """,  # noqa: S608 - identifiers are our constants
+        [Platform.TIKTOK],
+    )
+    handles, documents = [], []
+    for handle, name, bio, hashtags, stored_name, stored_bio, stored_hashtags in cursor.fetchall():
+        handles.append(handle)
+        documents.append(
+            search_document(
+                handle=handle,
+                display_name=name if name is not None else stored_name,
+                bio=bio if bio is not None else stored_bio,
+                hashtags=hashtags if hashtags is not None else stored_hashtags,
+            )
+        )
+    if handles:
+        cursor.execute(
+            "UPDATE creator_import_staging s SET search_document = merged.document "
+            "FROM unnest(%s::text[], %s::text[]) AS merged(handle, document) WHERE s.handle = merged.handle",
+            [handles, documents],
+        )
+
+
+def _write_videos(
+    cursor: Any, rows: list[ParsedRow], *, mapping: dict[str, str], now: datetime, captured_at: datetime
+) -> tuple[int, int, int]:
+    """Upsert the chunk's videos and add a stats snapshot where the counts changed since the last one;
+    returns (videos created, videos updated, snapshots added)."""
+    video_fields = [name for name in _VIDEO_COLUMNS if mapping.get(name)]
+    stats_fields = [name for name in VIDEO_STATS_FIELDS if mapping.get(name)]
+    staged = ["handle", "video_id", *video_fields, *stats_fields]
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.video_import_staging")
+    cursor.execute(
+        "CREATE TEMP TABLE video_import_staging (handle text NOT NULL, video_id text NOT NULL, creator_id bigint, "
+        + ", ".join(f"{name} {sql_type}" for name, (sql_type, _column, _default) in _VIDEO_COLUMNS.items())
+        + ", "
+        + ", ".join(f"{name} bigint" for name in VIDEO_STATS_FIELDS)
+        + ") ON COMMIT DROP"
+    )
+    with cursor.copy(f"COPY video_import_staging ({', '.join(staged)}) FROM STDIN") as copy:
+        copy.set_types(
+            ["text", "text", *(_VIDEO_COLUMNS[name][0] for name in video_fields), *("bigint" for _ in stats_fields)]
+        )
+        for row in rows:
+            video = row.video or {}
+            copy.write_row(
+                (row.handle, video["video_id"], *(video.get(name) for name in (*video_fields, *stats_fields)))
+            )
+    cursor.execute(
+        "UPDATE video_import_staging s SET creator_id = c.id FROM creators_creator c "
+        "WHERE c.platform = %s AND c.handle = s.handle",
+        [Platform.TIKTOK],
+    )
+    columns = [(name, column, default) for name, (_type, column, default) in _VIDEO_COLUMNS.items()]
+    # Empty cells keep the stored value (COALESCE), so only what the file says can change a video.
+    merged = [f"COALESCE(s.{name}, v.{column})" for name, column, _default in columns]
+    assignments = ", ".join(f"{column} = {value}" for (_n, column, _d), value in zip(columns, merged, strict=True))
+    current = ", ".join(f"v.{column}" for _name, column, _default in columns)
+    cursor.execute(
+        f"""
+        UPDATE creators_video v SET
+            {assignments},
+            updated_at = %(now)s
+        FROM video_import_staging s
+        WHERE v.creator_id = s.creator_id AND v.platform_video_id = s.video_id
+            AND ({", ".join(merged)}) IS DISTINCT FROM ({current})
+        """,  # noqa: S608 - identifiers are our constants
+        {"now": now},
+    )
+    updated = cursor.rowcount
+    cursor.execute(
+        f"""
+        INSERT INTO creators_video (creator_id, platform_video_id, {", ".join(column for _n, column, _d in columns)},
+            created_at, updated_at)
+        SELECT s.creator_id, s.video_id, {", ".join(f"COALESCE(s.{name}, {default})" for name, _c, default in columns)},
+            %(now)s, %(now)s
+        FROM video_import_staging s
+        ON CONFLICT (creator_id, platform_video_id) DO NOTHING
+        """,  # noqa: S608 - identifiers are our constants
+        {"now": now},
+    )
+    created = cursor.rowcount
+    snapshots = 0
+    if stats_fields:
+        # A snapshot only when the counts differ from the latest one: importing the same file twice
+        # (or a file with old numbers) adds nothing.
+        cursor.execute(
+            """
+            INSERT INTO creators_videostats (video_id, captured_at, views, likes, comments, shares, saves)
+            SELECT v.id, %(captured_at)s, COALESCE(s.views, last.views, 0), COALESCE(s.likes, last.likes, 0),
+                COALESCE(s.comments, last.comments, 0), COALESCE(s.shares, last.shares, 0),
+                COALESCE(s.saves, last.saves)
+            FROM video_import_staging s
+            JOIN creators_video v ON v.creator_id = s.creator_id AND v.platform_video_id = s.video_id
+            LEFT JOIN LATERAL (
+                SELECT x.views, x.likes, x.comments, x.shares, x.saves FROM creators_videostats x
+                WHERE x.video_id = v.id ORDER BY x.captured_at DESC LIMIT 1
+            ) last ON true
+            WHERE num_nonnulls(s.views, s.likes, s.comments, s.shares, s.saves) > 0
+                AND (last.views IS NULL OR (
+                    COALESCE(s.views, last.views), COALESCE(s.likes, last.likes),
+                    COALESCE(s.comments, last.comments), COALESCE(s.shares, last.shares),
+                    COALESCE(s.saves, last.saves)
+                ) IS DISTINCT FROM (last.views, last.likes, last.comments, last.shares, last.saves))
+            ON CONFLICT (video_id, captured_at) DO NOTHING
+            """,
+            {"captured_at": captured_at},
+        )
+        snapshots = cursor.rowcount
+    if "posted_at" in video_fields:
+        cursor.execute(
+            """
+            UPDATE creators_creator c SET last_posted_at = x.latest
+            FROM (SELECT creator_id, max(posted_at) AS latest FROM video_import_staging
+                  WHERE posted_at IS NOT NULL GROUP BY creator_id) x
+            WHERE c.id = x.creator_id AND (c.last_posted_at IS NULL OR c.last_posted_at < x.latest)
+            """
+        )
+    cursor.execute("DROP TABLE video_import_staging")
+    return created, updated, snapshots
+
+
+# --- Rejects as CSV -----------------------------------------------------------------------------
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value: Any) -> Any:
+    # A spreadsheet would run a cell starting with = + - @ as a formula; scraped bios are not trusted.
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_rejects_csv(rejects: list[dict[str, Any]], out: TextIO) -> None:
+    """One line per rejected row: its number, the reason, and the mapped cells as the file had them."""
+    columns: list[str] = []
+    for reject in rejects:
+        for column, _value in reject.get("cells") or ():
+            if column not in columns:
+                columns.append(column)
+    writer = csv.writer(out)
+    writer.writerow(["row", "reason", *columns])
+    for reject in rejects:
+        cells = dict(reject.get("cells") or ())
+        writer.writerow(
+            [reject["row"], _safe_cell(reject["reason"]), *(_safe_cell(cells.get(column, "")) for column in columns)]
+        )

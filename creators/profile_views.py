@@ -1,0 +1,24 @@
+"""The creator profile page: the shared index's public data, with this workspace's notes, tags,
+relationship and lists around it."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from accounts.access import WorkspaceRequest, dashboard_view
+from creators import selectors
+from creators.workspace_views import lists_context, notes_context, relationship_context, tags_context
+
+
+@dashboard_view()
+def creator_detail(request: WorkspaceRequest, creator_pk: int) -> HttpResponse:
+    creator = get_object_or_404(selectors.creators_for_profile(), pk=creator_pk)
+    profile = selectors.creator_profile(workspace=request.workspace, creator=creator)
+    context = {
+        "profile": profile,
+        "creator": creator,
+        **notes_context(request, creator=creator, notes=profile.notes, note_count=profile.note_count),
+        **tags_context(request, creator=creator, tags=profile.tags, suggestions=profile.tag_suggestions),
+        **relationship_context(request, creator=creator, relationship=profile.relationship),
+        **lists_context(request, creator=creator, lists=profile.lists),
+    }
+    return render(request, "creators/creator_detail.html", context)

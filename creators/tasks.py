@@ -1,0 +1,20 @@
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from creators import importing
+
+
+# acks_late: a worker that dies mid-import leaves the message to be re-delivered, and the job resumes
+# after its last committed chunk. One hour is above any import we expect (1M rows take about a
+# minute) and below the broker's visibility timeout (2 h), so a live task is never handed out twice.
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=55 * 60,
+    time_limit=60 * 60,
+)
+def run_import_job_task(import_job_id: int) -> None:
+    importing.run_import_job(import_job_id=import_job_id)
