@@ -8,8 +8,8 @@ from django import forms
 from django.http import QueryDict
 
 from creators import discovery
-from creators.discovery_services import SAVED_SEARCH_NAME_MAX_CHARS, SAVED_SEARCH_QUERY_MAX_CHARS
 from creators.filters import CreatorPageFilterSet
+from creators.services import SAVED_SEARCH_NAME_MAX_CHARS, SAVED_SEARCH_QUERY_MAX_CHARS
 
 PER_PAGE_CHOICES = (25, 50, 100)
 VIEWS = ("table", "cards")

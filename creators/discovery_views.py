@@ -1,6 +1,6 @@
 """The discovery page: filters in the URL (shareable, savable), results as a table or cards, bulk actions
 and the CSV export. Parsing is creators.filters / creators.discovery_forms, reading creators.discovery,
-writing creators.services and creators.discovery_services."""
+writing through creators.services."""
 
 import csv
 import io
@@ -21,7 +21,7 @@ from accounts.access import WorkspaceRequest, dashboard_view
 from accounts.models import Role
 from core.errors import ApplicationError
 from core.forms import add_form_errors
-from creators import discovery, discovery_services, services
+from creators import discovery, services
 from creators.discovery_forms import (
     BULK_LIMIT,
     PER_PAGE_CHOICES,
@@ -299,7 +299,7 @@ def saved_search_create(request: WorkspaceRequest) -> HttpResponse:
     form = SavedSearchForm(request.POST)
     if form.is_valid():
         try:
-            saved = discovery_services.save_search(
+            saved = services.save_search(
                 workspace=request.workspace,
                 name=form.cleaned_data["name"],
                 query_string=form.cleaned_data["query"],
@@ -318,6 +318,6 @@ def saved_search_create(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 def saved_search_delete(request: WorkspaceRequest, saved_search_pk: int) -> HttpResponse:
     saved = get_object_or_404(SavedSearch.objects.filter(workspace=request.workspace), pk=saved_search_pk)
-    discovery_services.delete_saved_search(saved_search=saved, by=request.user)
+    services.delete_saved_search(saved_search=saved, by=request.user)
     messages.success(request, f"Deleted the saved search “{saved.name}”.")
     return redirect("creators:creator-list")

@@ -5,7 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 
 from accounts.managers import workspace_scoped_manager
 from accounts.models import User, Workspace
@@ -117,7 +117,13 @@ class Creator(TimeStampedModel):
             models.Index(models.F("engagement_rate").desc(nulls_last=True), "id", name="creator_er_idx"),
             models.Index(models.F("growth_30d").desc(nulls_last=True), "id", name="creator_growth_idx"),
             models.Index(models.F("last_posted_at").desc(nulls_last=True), "id", name="creator_recent_idx"),
+            # Ascending sorts, so "lowest engagement first" is as fast as the default.
+            models.Index(models.F("score").asc(nulls_last=True), "id", name="creator_score_asc_idx"),
+            models.Index(models.F("engagement_rate").asc(nulls_last=True), "id", name="creator_er_asc_idx"),
+            models.Index(models.F("growth_30d").asc(nulls_last=True), "id", name="creator_growth_asc_idx"),
+            models.Index(models.F("last_posted_at").asc(nulls_last=True), "id", name="creator_recent_asc_idx"),
             models.Index(fields=["country", "-follower_count"], name="creator_country_idx"),
+            models.Index(Upper("city"), name="creator_city_upper_idx"),  # the city filter is case-insensitive
             GinIndex(fields=["niches"], name="creator_niches_gin"),
             GinIndex(fields=["languages"], name="creator_languages_gin"),
             GinIndex(OpClass("handle", name="gin_trgm_ops"), name="creator_handle_trgm"),
