@@ -266,3 +266,51 @@ def _write(batch: list[DemoCreator]) -> int:
     index_services.record_follower_snapshots(rows=snapshots)
     index_services.upsert_audience_profiles(audiences=audiences)
     return len(ids)
+
+
+def load_demo_workspace_layers(*, workspace: Any, by: Any) -> None:
+    """Two shortlists, tags, notes, relationships and saved searches for the demo brand, written once
+    (a workspace that already has lists is left as it is) through the creators services."""
+    from creators import services
+    from creators.models import Creator, CreatorList
+
+    if CreatorList.objects.filter(workspace=workspace).exists():
+        return
+    skincare = Creator.objects.filter(niches__overlap=["skincare", "beauty"], follower_count__range=(10_000, 100_000))
+    picks = list(skincare.order_by("-engagement_rate", "id")[:12])
+    if not picks:
+        return
+    spring = services.create_creator_list(
+        workspace=workspace,
+        name="Spring glow launch",
+        by=by,
+        description="Micro skincare creators with strong engagement.",
+    )
+    services.add_creators_to_list(creator_list=spring, creators=picks[:8], by=by)
+    gifting = services.create_creator_list(workspace=workspace, name="Gifting round 2", by=by)
+    services.add_creators_to_list(creator_list=gifting, creators=picks[6:], by=by)
+    services.tag_creators(workspace=workspace, tag_name="gifted-2026", creators=picks[6:], by=by)
+    services.tag_creators(workspace=workspace, tag_name="great-hooks", creators=picks[:3], by=by)
+    services.add_note(
+        workspace=workspace,
+        creator=picks[0],
+        by=by,
+        body="Rate card: $450 per video, 30-day usage. Fast replies, very on-brief.",
+    )
+    services.add_note(
+        workspace=workspace, creator=picks[1], by=by, body="Loved the SPF sample; asked about a routine video in April."
+    )
+    services.set_relationship_status(workspace=workspace, creator=picks[0], status="active_partner", by=by)
+    services.set_relationship_status(workspace=workspace, creator=picks[1], status="in_talks", by=by)
+    services.save_search(
+        workspace=workspace,
+        name="Micro skincare, US, 5 %+",
+        by=by,
+        query_string="tier=micro&niche=skincare&country=US&min_engagement_pct=5",
+    )
+    services.save_search(
+        workspace=workspace,
+        name="Fast-growing with e-mail",
+        by=by,
+        query_string="min_growth_pct=5&has_email=true&ordering=-growth",
+    )

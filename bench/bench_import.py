@@ -221,7 +221,7 @@ def _worker(path: Path, out_path: str) -> None:
         upsert_seconds = [0.0]
 
         def time_upserts(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-            # The statement that writes creators_creator: where the database maintains its 14 indexes.
+            # The statement that writes creators_creator: where the database maintains the table's indexes.
             if not sql.lstrip().startswith("WITH written AS"):
                 return execute(sql, params, many, context)
             began = time.perf_counter()

@@ -269,6 +269,10 @@ structlog.configure(
 # --- CreatorDesk -----------------------------------------------------------------------------
 # Real creators for the demo and tests (shared/data beside the repository; see its SOURCES.md).
 DEMO_DATA_DIR = Path(env.str("DEMO_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
+# Creator imports: the largest upload accepted (the proxy in front must allow it too) and rows per
+# transaction (a crash loses at most one chunk; progress advances per chunk).
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=200)
+IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=10_000)
 # Synthetic creators `seed_demo` adds beside the real file, so discovery has micro-creators to find.
 DEMO_SYNTHETIC_CREATORS = env.int("DEMO_SYNTHETIC_CREATORS", default=3000)
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))

@@ -99,6 +99,9 @@ _ALIASES = {
 def country_code(raw: object) -> str:
     """Return the alpha-2 code, or "" when the cell is empty or the name is unknown."""
     text = str(raw or "").strip()
+    alias = _ALIASES.get(text.lower())
+    if alias:  # before the two-letter check: "UK" is not an ISO code, "GB" is
+        return alias
     if len(text) == 2 and text.isalpha():
         return text.upper()
-    return _ALIASES.get(text.lower(), "")
+    return ""

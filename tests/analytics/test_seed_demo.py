@@ -69,3 +69,22 @@ def test_synthetic_creators_span_tiers_below_a_million():
     assert Creator.objects.filter(follower_count__lt=10_000).exists()
     assert Creator.objects.filter(follower_count__gte=10_000, follower_count__lt=100_000).exists()
     assert Creator.objects.filter(follower_count__gte=100_000, follower_count__lt=1_000_000).exists()
+
+
+def test_demo_brand_gets_its_shortlists_tags_notes_and_saved_searches_once():
+    from creators.models import CreatorList, CreatorListEntry, CreatorNote, SavedSearch, Tag
+
+    call_command("seed_demo", force=True, synthetic=400, verbosity=0)
+    call_command("seed_demo", force=True, synthetic=400, verbosity=0)
+    with scopes_disabled():
+        glow = Workspace.objects.get(slug="glow-skincare")
+        assert sorted(CreatorList.objects.filter(workspace=glow).values_list("name", flat=True)) == [
+            "Gifting round 2",
+            "Spring glow launch",
+        ]
+        assert CreatorListEntry.objects.filter(workspace=glow).exists()
+        assert Tag.objects.filter(workspace=glow).count() == 2
+        assert CreatorNote.objects.filter(workspace=glow).count() == 2
+        assert SavedSearch.objects.filter(workspace=glow).count() == 2
+        trail = Workspace.objects.get(slug="trail-coffee")
+        assert not CreatorList.objects.filter(workspace=trail).exists()

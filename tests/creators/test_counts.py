@@ -46,7 +46,16 @@ def test_percentages_become_fractions():
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("U.S.A", "US"), ("U.K.", "GB"), ("India", "IN"), ("U.A.E.", "AE"), ("de", "DE"), ("Atlantis", ""), ("", "")],
+    [
+        ("U.S.A", "US"),
+        ("U.K.", "GB"),
+        ("India", "IN"),
+        ("U.A.E.", "AE"),
+        ("de", "DE"),
+        ("UK", "GB"),
+        ("Atlantis", ""),
+        ("", ""),
+    ],
 )
 def test_country_names_map_to_iso_codes(raw, code):
     assert country_code(raw) == code

@@ -15,7 +15,7 @@ from accounts.models import Membership, Role, User, Workspace
 from accounts.services import create_workspace
 from accounts.tenancy import workspace_scope
 from analytics.demo_data import DEMO_CREATORS_FILE, read_demo_creators
-from analytics.demo_index import load_demo_index
+from analytics.demo_index import load_demo_index, load_demo_workspace_layers
 from creators.models import Creator
 from creators.services import link_creator_account, upsert_creators
 
@@ -70,6 +70,7 @@ class Command(BaseCommand):
                     workspace = create_workspace(name=name, owner=marketer, time_zone=tz, slug=slug)
                 with workspace_scope(workspace):
                     if index == 0:
+                        load_demo_workspace_layers(workspace=workspace, by=marketer)
                         for email, full_name, role in TEAMMATES:
                             teammate = self._user(email, None, full_name, kind=User.Kind.MARKETER)
                             Membership.objects.get_or_create(
