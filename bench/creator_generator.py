@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import psycopg
 
+from creators.niches import DEFAULT_NICHES
 from creators.search_text import fold, search_document
 
 GENERATOR_VERSION = 4  # bump when the data shape changes: the next run regenerates
@@ -180,48 +181,6 @@ BIO_TEMPLATES = (
 EXTRA_TAGS = ("fyp", "foryou", "viral", "tiktokmademebuyit", "grwm", "dayinmylife", "storytime", "tutorial")
 AGE_BUCKETS = ("13-17", "18-24", "25-34", "35-44", "45+")
 FLAGS = ("follower_spike", "low_comment_ratio", "engagement_pods", "suspicious_audience")
-DEFAULT_NICHES = [
-    "beauty",
-    "skincare",
-    "makeup",
-    "haircare",
-    "fashion",
-    "thrifting",
-    "streetwear",
-    "jewelry",
-    "food",
-    "cooking",
-    "baking",
-    "vegan",
-    "coffee",
-    "fitness",
-    "yoga",
-    "running",
-    "wellness",
-    "mental-health",
-    "gaming",
-    "tech",
-    "gadgets",
-    "travel",
-    "outdoors",
-    "parenting",
-    "pets",
-    "home-decor",
-    "diy",
-    "gardening",
-    "books",
-    "education",
-    "finance",
-    "career",
-    "comedy",
-    "dance",
-    "music",
-    "art",
-    "photography",
-    "cars",
-    "sports",
-    "sustainability",
-]
 
 
 WORKERS = 2  # one loader process per core: each formats rows in Python while its PostgreSQL backend ingests
@@ -264,7 +223,7 @@ def generate(conninfo: str, *, count: int = 1_000_000, seed: int = 20261126) -> 
             return GenerationResult(creators=count, seconds=time.monotonic() - started, reused=True)
         with conn.cursor() as cur:
             cur.execute("SELECT slug FROM creators_niche ORDER BY sort_order, slug")
-            niches = [row[0] for row in cur.fetchall()] or DEFAULT_NICHES
+            niches = [row[0] for row in cur.fetchall()] or list(DEFAULT_NICHES)
             cur.execute(f"DROP TABLE IF EXISTS {MARKER_TABLE}")
             cur.execute("TRUNCATE creators_creatorscore, creators_audienceprofile, creators_creator CASCADE")
             rebuild = _drop_creator_indexes(cur)
