@@ -31,6 +31,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import psycopg
 
+from bench.context import production_env
+
 CREATORS = int(os.environ.get("BENCH_DISCOVERY_CREATORS", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_DISCOVERY_REQUESTS", "100"))  # timed requests per query
 WARMUP = 10
@@ -207,18 +209,7 @@ def run(ctx: Any) -> list[dict[str, Any]]:
         raise RuntimeError("DATABASE_URL is not set: run through `python -m config.devstack exec --`")
     bench_url = bench_database_url(url)
     _ensure_database(url, bench_url)
-    env = {
-        **os.environ,
-        "DATABASE_URL": bench_url,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        # Production settings: no query log, no debug pages; the few values production requires.
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-only-not-secret",
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",  # one log line per request would be the loudest part of the measurement
-        "PYTHONPATH": str(REPO_ROOT),
-    }
+    env = production_env(DATABASE_URL=bench_url)
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         subprocess.run(  # noqa: S603 - our own module, our own interpreter
             [sys.executable, "-m", "bench.bench_discovery", "--worker", out.name],

@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.context import production_env
+
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "1000000"))
 REIMPORT = os.environ.get("BENCH_IMPORT_REIMPORT") == "1"
 TARGET_ROWS_PER_S = 50_000
@@ -127,17 +129,7 @@ def run(ctx: Any) -> list[dict[str, Any]]:
     if not os.environ.get("DATABASE_URL"):
         raise RuntimeError("DATABASE_URL is not set: run through `python -m config.devstack exec --`")
     path = bench_file(REPO_ROOT, ROWS)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        # Production settings: no query log kept in memory, no debug pages; the values production requires.
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-only-not-secret",
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(REPO_ROOT),
-    }
+    env = production_env()
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         subprocess.run(  # noqa: S603 - our own module, our own interpreter
             [sys.executable, "-m", "bench.bench_import", "--worker", str(path), out.name],

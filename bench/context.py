@@ -6,6 +6,7 @@ baseline, so its ratio to the baseline compares like with like.
 
 from __future__ import annotations
 
+import os
 import statistics
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -16,6 +17,24 @@ from bench.gunicorn_server import REPO_ROOT, serve
 from bench.loadgen import LoadResult, run_load
 
 Better = Literal["higher", "lower"]
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    """The environment of a benchmark process: production settings (no query log kept in memory, no
+    debug pages, WARNING logs) with the few values production requires, none of them a real secret."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-only-not-secret",
+        # base64 of "bench-only-not-secret-bench-only": a valid Fernet key, not a secret.
+        "TOKEN_ENCRYPTION_KEY": "YmVuY2gtb25seS1ub3Qtc2VjcmV0LWJlbmNoLW9ubHk=",
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",  # one log line per request would be the loudest part of the measurement
+        "PYTHONPATH": str(REPO_ROOT),
+        **extra,
+    }
 
 
 @dataclass(frozen=True)

@@ -273,6 +273,9 @@ DEMO_DATA_DIR = Path(env.str("DEMO_DATA_DIR", default=str(BASE_DIR.parent / "sha
 # transaction (a crash loses at most one chunk; progress advances per chunk).
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=200)
 IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=10_000)
+# Uploaded import files are deleted this many days after their job ended (or was left unconfirmed);
+# the job's counts and rejected rows are kept.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=7)
 # Synthetic creators `seed_demo` adds beside the real file, so discovery has micro-creators to find.
 DEMO_SYNTHETIC_CREATORS = env.int("DEMO_SYNTHETIC_CREATORS", default=3000)
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Generic, TextIO, TypeVar
 
@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, connection, transaction
-from django.db.models import JSONField
+from django.db.models import JSONField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -133,6 +133,10 @@ class _Chunk:
 
 
 # --- Jobs (the dashboard's way in) --------------------------------------------------------------
+
+
+# The pending-list size of GIN indexes while a chunk is written (PostgreSQL's default is 4 MB).
+GIN_PENDING_LIST_KB = 64 * 1024
 
 
 def _require_manager(*, workspace: Workspace, user: User) -> None:
@@ -295,6 +299,29 @@ def run_import_job(*, import_job_id: int) -> ImportJob | None:
         return job
 
 
+def purge_import_files(*, now: datetime | None = None) -> int:
+    """Delete the uploads of jobs that ended more than IMPORT_FILE_RETENTION_DAYS ago, and of uploads
+    whose mapping was never confirmed (those jobs fail with a note). Returns how many files went.
+    Safe to run twice: a purged job has no file left to match."""
+    cutoff = (now or timezone.now()) - timedelta(days=int(settings.IMPORT_FILE_RETENTION_DAYS))
+    ended = Q(status__in=[ImportJob.Status.DONE, ImportJob.Status.FAILED], finished_at__lt=cutoff)
+    abandoned = Q(status=ImportJob.Status.MAPPING, created_at__lt=cutoff)
+    purged = 0
+    jobs = ImportJob.objects.with_scopes_disabled().filter(ended | abandoned).exclude(file="")
+    for job in jobs.iterator(chunk_size=500):
+        job.file.delete(save=False)  # storage first: a crash here leaves a row pointing at nothing, retried
+        changes: dict[str, Any] = {"file": ""}
+        if job.status == ImportJob.Status.MAPPING:
+            changes |= {
+                "status": ImportJob.Status.FAILED,
+                "finished_at": now or timezone.now(),
+                "error": "The upload expired before its columns were confirmed. Upload the file again.",
+            }
+        ImportJob.objects.with_scopes_disabled().filter(pk=job.pk).update(**changes)
+        purged += 1
+    return purged
+
+
 # --- The import itself --------------------------------------------------------------------------
 
 
@@ -379,12 +406,24 @@ def import_creators(
             )
             if on_chunk is not None:
                 on_chunk(summary)
+    _merge_pending_search_entries()
     if summary.total_rows != summary.processed_rows:
         # The pre-count includes blank lines at the end, which are never numbered: end at 100 %.
         summary.total_rows = summary.processed_rows
         if job is not None:
             ImportJob.objects.filter(pk=job.pk).update(total_rows=summary.total_rows)
     return summary
+
+
+def _merge_pending_search_entries() -> None:
+    """Fold the GIN pending lists the import grew into their indexes: a search scans a pending list
+    row by row, so leaving megabytes of it would slow discovery until autovacuum got there."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+            "WHERE i.indrelid = 'creators_creator'::regclass AND am.amname = 'gin'"
+        )
 
 
 def _starting_summary(layout: Layout, job: ImportJob | None) -> ImportSummary:
@@ -399,6 +438,10 @@ def _starting_summary(layout: Layout, job: ImportJob | None) -> ImportSummary:
         unchanged=job.unchanged_count,
         rejected=job.rejected_count,
         warnings=job.warnings_count,
+        videos_created=job.videos_created_count,
+        videos_updated=job.videos_updated_count,
+        videos_unchanged=job.videos_unchanged_count,
+        snapshots_created=job.snapshots_created_count,
         rejects=list(job.rejects),
     )
 
@@ -577,6 +620,11 @@ def _import_chunk(
         # scan per chunk, quadratic over a file). Keep it to nested loops in this transaction only.
         cursor.execute("SET LOCAL enable_hashjoin = off")
         cursor.execute("SET LOCAL enable_mergejoin = off")
+        # GIN indexes (search text, handle trigrams, niches, languages) are the costliest part of an
+        # insert. With a bigger pending list each new row is appended to it and merged into the index
+        # in bulk, far fewer times per file (measured: +45 % rows/s on the full upsert; docs/import.md).
+        # The list is merged for good once the file is done (_merge_pending_search_entries).
+        cursor.execute(f"SET LOCAL gin_pending_list_limit = {GIN_PENDING_LIST_KB:d}")  # in kB
         is_per_video = parser.layout is Layout.VIDEOS and bool(chunk.rows)
         _stage_creators(cursor, chunk.creators, fields=fields)
         if is_per_video:
@@ -614,6 +662,10 @@ def _import_chunk(
                 "unchanged_count": after.unchanged,
                 "rejected_count": after.rejected,
                 "warnings_count": after.warnings,
+                "videos_created_count": after.videos_created,
+                "videos_updated_count": after.videos_updated,
+                "videos_unchanged_count": after.videos_unchanged,
+                "snapshots_created_count": after.snapshots_created,
             }
             if new_rejects:
                 # Append only this chunk's rejects; rewriting the whole list every chunk would be quadratic.

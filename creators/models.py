@@ -366,6 +366,11 @@ class ImportJob(WorkspaceOwned):
     unchanged_count = models.IntegerField(default=0)
     rejected_count = models.IntegerField(default=0)
     warnings_count = models.IntegerField(default=0)
+    # Files with one row per video also write videos and their stats snapshots.
+    videos_created_count = models.IntegerField(default=0)
+    videos_updated_count = models.IntegerField(default=0)
+    videos_unchanged_count = models.IntegerField(default=0)
+    snapshots_created_count = models.IntegerField(default=0)
     rejects = models.JSONField(default=list, blank=True)  # [{"row": 12, "reason": "..."}], first 10,000
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -18,3 +18,8 @@ from creators import importing
 )
 def run_import_job_task(import_job_id: int) -> None:
     importing.run_import_job(import_job_id=import_job_id)
+
+
+@shared_task(acks_late=True)
+def purge_import_files_task() -> int:
+    return importing.purge_import_files()

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
+from django.utils import timezone
 from django_scopes import scopes_disabled
 from openpyxl import Workbook
 
@@ -23,6 +25,7 @@ from creators.importing import (
     confirm_import_mapping,
     create_import_job,
     import_creators,
+    purge_import_files,
     run_import_job,
     write_rejects_csv,
 )
@@ -388,6 +391,44 @@ def test_a_job_runs_to_done_with_its_summary_and_rejects(media, workspace, manag
         }
     ]
     assert finished.data["created"] == 2
+
+
+def test_a_per_video_job_keeps_its_video_and_snapshot_counts(media, workspace, manager):
+    header = ("username", "video_id", "views")
+    content = _csv_bytes([("maya", "1", "100"), ("maya", "2", "50"), ("jo", "3", "7")], header=header)
+    job = _queued_job(workspace, manager, content)
+
+    run_import_job(import_job_id=job.pk)
+
+    with scopes_disabled():
+        job.refresh_from_db()
+    assert (job.created_count, job.videos_created_count, job.snapshots_created_count) == (2, 3, 3)
+    assert (job.videos_updated_count, job.videos_unchanged_count) == (0, 0)
+
+
+def test_uploads_are_purged_after_the_retention_but_the_summary_stays(media, workspace, manager, settings):
+    settings.IMPORT_FILE_RETENTION_DAYS = 7
+    done = _queued_job(workspace, manager, _csv_bytes([("a", "1", "US")]))
+    run_import_job(import_job_id=done.pk)
+    with workspace_scope(workspace):
+        waiting = create_import_job(
+            workspace=workspace, by=manager, upload=_upload("w.csv", _csv_bytes([("w", "2", "US")]))
+        )
+    with scopes_disabled():
+        done.refresh_from_db()
+    paths = [Path(done.file.path), Path(waiting.file.path)]
+
+    assert purge_import_files(now=timezone.now() + timedelta(days=6)) == 0
+    assert all(path.exists() for path in paths)
+    assert purge_import_files(now=timezone.now() + timedelta(days=8)) == 2
+    assert purge_import_files(now=timezone.now() + timedelta(days=9)) == 0
+
+    with scopes_disabled():
+        done.refresh_from_db()
+        waiting.refresh_from_db()
+    assert not any(path.exists() for path in paths)
+    assert (done.status, done.created_count, done.file.name) == (ImportJob.Status.DONE, 1, "")
+    assert waiting.status == ImportJob.Status.FAILED and "expired" in waiting.error
 
 
 def test_a_task_for_a_finished_job_does_nothing(media, workspace, manager):
