@@ -13,6 +13,7 @@ RUN pip install -r requirements.txt
 COPY . .
 # Static files are collected at build time with throwaway settings; nothing secret is baked in.
 RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
+    TOKEN_ENCRYPTION_KEY=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtMzItYnl0ZXM= \
     python manage.py collectstatic --noinput -v 0
 USER creatordesk
 EXPOSE 8000

@@ -3,6 +3,7 @@ and countries, with videos, stats, follower history and audiences. Same seed and
 `seed_demo` stays idempotent. Engagement and growth are computed from the generated stats with the
 formulas of docs/scoring.md (interactions / views; follower change over 30 days)."""
 
+import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -10,8 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from analytics import scoring_services
 from creators import index_services
 from creators.index_services import VideoRow, VideoStatsRow
+from creators.models import CreatorScoreHistory
 
 COUNTRIES = {  # country: (weight, languages, cities)
     "US": (30, ["en"], ["Los Angeles", "New York", "Austin", "Miami", "Chicago"]),
@@ -142,10 +145,14 @@ def _shares(rng: random.Random, labels: list[str], total: float = 100.0) -> dict
     return {label: round(w * scale - 0.05, 1) for label, w in zip(labels, weights, strict=True)}
 
 
+HISTORY_WEEKS = 6  # weekly stats snapshots, follower counts and scores
+
+
 def generate(*, count: int, niches: list[str], today: date, seed: int = 7) -> Iterator[DemoCreator]:
     rng = random.Random(seed)  # noqa: S311 - demo data must be reproducible, not secret
     countries, weights = list(COUNTRIES), [COUNTRIES[c][0] for c in COUNTRIES]
-    anchor = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)  # one fixed capture time per day
+    # One fixed capture time per day, at its start, so today's snapshots are never in the future.
+    anchor = datetime(today.year, today.month, today.day, tzinfo=UTC)
     for index in range(count):
         first = rng.choice(FIRST)
         handle = f"{first}{rng.choice(SUFFIX)}{index}"
@@ -184,24 +191,32 @@ def generate(*, count: int, niches: list[str], today: date, seed: int = 7) -> It
                     is_paid_partnership=rng.random() < 0.12,
                 )
             )
-            demo.stats.append(
-                VideoStatsRow(
-                    creator_id=0,
-                    platform_video_id=video_id,
-                    captured_at=anchor,
-                    views=views,
-                    likes=likes,
-                    comments=comments,
-                    shares=shares,
-                    saves=saves,
-                    avg_watch_time_s=Decimal(str(round(rng.uniform(3, 25), 2))),
-                    completion_rate=Decimal(str(round(rng.uniform(0.15, 0.7), 4))),
+            watch_time = Decimal(str(round(rng.uniform(3, 25), 2)))
+            completion = Decimal(str(round(rng.uniform(0.15, 0.7), 4)))
+            # A snapshot a week for the last weeks (so scores have a history); a video's counts climb
+            # towards today's along a saturating curve.
+            for weeks_ago in range(HISTORY_WEEKS - 1, -1, -1):
+                captured = anchor - timedelta(weeks=weeks_ago)
+                if captured < posted:
+                    continue
+                share = 1.0 if not weeks_ago else 1 - math.exp(-(captured - posted).total_seconds() / 86400 / 3)
+                demo.stats.append(
+                    VideoStatsRow(
+                        creator_id=0,
+                        platform_video_id=video_id,
+                        captured_at=captured,
+                        views=int(views * share),
+                        likes=int(likes * share),
+                        comments=int(comments * share),
+                        shares=int(shares * share),
+                        saves=int(saves * share),
+                        avg_watch_time_s=watch_time,
+                        completion_rate=completion,
+                    )
                 )
-            )
-        for weeks_ago in range(5, -1, -1):
+        for weeks_ago in range(HISTORY_WEEKS - 1, -1, -1):
             day = today - timedelta(days=weeks_ago * 7)
             demo.followers_by_day.append((day, int(followers / (1 + growth * weeks_ago / 4.3))))
-        start = demo.followers_by_day[0][1]
         display = NAME_ACCENTS.get(first, first.title())
         demo.profile = {
             "handle": handle,
@@ -221,10 +236,8 @@ def generate(*, count: int, niches: list[str], today: date, seed: int = 7) -> It
             "contact_email": f"{handle.replace('.', '_')}@example.com" if rng.random() < 0.55 else "",
             "first_seen_at": anchor - timedelta(days=rng.randint(60, 700)),
             "last_seen_at": anchor,
-            "engagement_rate": Decimal(interactions / views_total).quantize(Decimal("0.00001")),
-            "growth_30d": Decimal((followers - start) / start).quantize(Decimal("0.00001")) if start else None,
+            # engagement_rate, growth_30d, score and authenticity_flags come from scoring (score_demo_history).
             "last_posted_at": last_posted,
-            "authenticity_flags": ["low_engagement_for_size"] if engagement_base < 0.02 else [],
         }
         if rng.random() < 0.7:
             demo.audience = {
@@ -314,3 +327,14 @@ def load_demo_workspace_layers(*, workspace: Any, by: Any) -> None:
         by=by,
         query_string="min_growth_pct=5&has_email=true&ordering=-growth",
     )
+
+
+def score_demo_history(*, today: datetime) -> int:
+    """Score the index once a week over the last weeks, ending today, so trends have points; a day
+    already scored is skipped, so a second `make run` costs nothing. Returns how many were scored today."""
+    if CreatorScoreHistory.objects.filter(scored_on=today.date()).exists():
+        return 0
+    stored = 0
+    for weeks_ago in range(HISTORY_WEEKS - 1, -1, -1):
+        stored = scoring_services.score_index(as_of=today - timedelta(weeks=weeks_ago))
+    return stored

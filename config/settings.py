@@ -5,11 +5,15 @@ and `make test` opt into development behaviour by setting DJANGO_DEBUG=1 through
 `config.devstack`. README.md lists every variable.
 """
 
+import base64
+import binascii
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 import structlog
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,6 +24,29 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = (
     env.str("DJANGO_SECRET_KEY") if not DEBUG else env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key")
 )
+
+
+# Fernet keys for OAuth tokens at rest (comma-separated; the first encrypts, all decrypt, so a key can
+# be rotated by putting the new one first). Like the secret key, production refuses to start without
+# one; development derives a stable key from the secret key so `make run` needs no setup.
+def _token_encryption_keys() -> tuple[str, ...]:
+    keys = tuple(key.strip() for key in env.list("TOKEN_ENCRYPTION_KEY", default=[]) if key.strip())
+    if not keys:
+        if not DEBUG:
+            raise ImproperlyConfigured("Set the TOKEN_ENCRYPTION_KEY environment variable (a Fernet key).")
+        digest = hashlib.sha256(b"creatordesk-token-encryption:" + SECRET_KEY.encode()).digest()
+        return (base64.urlsafe_b64encode(digest).decode(),)
+    for key in keys:
+        try:
+            is_fernet_key = len(base64.urlsafe_b64decode(key.encode())) == 32
+        except (binascii.Error, ValueError):
+            is_fernet_key = False
+        if not is_fernet_key:
+            raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEY holds a value that is not a Fernet key.")
+    return keys
+
+
+TOKEN_ENCRYPTION_KEYS = _token_encryption_keys()
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
@@ -282,3 +309,37 @@ INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))
 HEALTHZ_WORKER_TIMEOUT_S = env.float("HEALTHZ_WORKER_TIMEOUT_S", default=1.5)
 # Follower tier boundaries: nano < 10k <= micro < 100k <= macro < 1M <= mega.
 CREATOR_TIER_BOUNDS = tuple(env.list("CREATOR_TIER_BOUNDS", cast=int, default=[10_000, 100_000, 1_000_000]))
+
+# --- TikTok (Login Kit + Display API) -------------------------------------------------------------
+TIKTOK_CLIENT_KEY = env.str("TIKTOK_CLIENT_KEY", default="")
+TIKTOK_CLIENT_SECRET = env.str("TIKTOK_CLIENT_SECRET", default="")
+TIKTOK_API_BASE_URL = env.str("TIKTOK_API_BASE_URL", default="https://open.tiktokapis.com")
+TIKTOK_AUTH_URL = env.str("TIKTOK_AUTH_URL", default="https://www.tiktok.com/v2/auth/authorize/")
+TIKTOK_SCOPES = env.list(
+    "TIKTOK_SCOPES", default=["user.info.basic", "user.info.profile", "user.info.stats", "video.list"]
+)
+TIKTOK_TIMEOUT_S = env.float("TIKTOK_TIMEOUT_S", default=10.0)
+# 5xx and timeouts are retried in the client with exponential backoff and full jitter; 429 is not (the task backs off).
+TIKTOK_MAX_ATTEMPTS = env.int("TIKTOK_MAX_ATTEMPTS", default=3)
+TIKTOK_BACKOFF_BASE_S = env.float("TIKTOK_BACKOFF_BASE_S", default=0.5)
+TIKTOK_BACKOFF_MAX_S = env.float("TIKTOK_BACKOFF_MAX_S", default=8.0)
+# TikTok allows 600 requests per endpoint per app in any sliding minute. Every worker draws from one
+# token bucket per endpoint in Redis; a minute's refill (500) plus a full burst (20) stays under 600.
+TIKTOK_RATE_PER_MINUTE = env.int("TIKTOK_RATE_PER_MINUTE", default=500)
+TIKTOK_RATE_BURST = env.int("TIKTOK_RATE_BURST", default=20)
+TIKTOK_RATE_MAX_WAIT_S = env.float("TIKTOK_RATE_MAX_WAIT_S", default=10.0)
+# Access tokens live 24 h; refresh this long before they expire so a pull never starts with a dying token.
+TIKTOK_REFRESH_MARGIN_S = env.int("TIKTOK_REFRESH_MARGIN_S", default=600)
+TIKTOK_OAUTH_STATE_TTL_S = env.int("TIKTOK_OAUTH_STATE_TTL_S", default=600)
+
+# --- Metrics pipeline and scoring (docs/metrics.md, docs/scoring.md) --------------------------------
+# Creators who have not connected TikTok: "demo" pulls synthetic metrics (make run), "none" leaves them
+# to imports (production).
+METRICS_FALLBACK_PROVIDER = env.str("METRICS_FALLBACK_PROVIDER", default="demo" if DEBUG else "none")
+# Beat's schedule is made from it; under `make run` every 15 minutes, so the demo visibly syncs.
+METRICS_SWEEP_HOURS = env.float("METRICS_SWEEP_HOURS", default=0.25 if DEBUG else 6.0)
+METRICS_SYNC_CHUNK = env.int("METRICS_SYNC_CHUNK", default=100)  # creators per pull task
+SCORING_WINDOW_DAYS = env.int("SCORING_WINDOW_DAYS", default=90)  # "recent videos": posted within...
+SCORING_MAX_VIDEOS = env.int("SCORING_MAX_VIDEOS", default=30)  # ...and at most this many
+SCORING_DEFAULT_OBJECTIVE = env.str("SCORING_DEFAULT_OBJECTIVE", default="consideration")
+METRICS_DEMO_LATENCY_S = env.float("METRICS_DEMO_LATENCY_S", default=0.0)  # pretend API latency of the demo

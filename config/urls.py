@@ -20,7 +20,9 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("portal/tiktok/", include("analytics.portal_urls")),
     path("portal/", include("creators.portal_urls")),
+    path("creators/", include("analytics.creator_urls")),  # panels the creator page loads with htmx
     path("creators/", include("creators.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("reports/", include("analytics.urls")),

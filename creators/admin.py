@@ -2,11 +2,14 @@ from django.contrib import admin
 
 from creators.models import (
     AudienceProfile,
+    BrandSafetyHit,
+    BrandSafetyTerm,
     Creator,
     CreatorList,
     CreatorListEntry,
     CreatorNote,
     CreatorScore,
+    CreatorScoreHistory,
     CreatorTag,
     FollowerSnapshot,
     ImportJob,
@@ -14,6 +17,7 @@ from creators.models import (
     Relationship,
     SavedSearch,
     Tag,
+    TierBenchmark,
     Video,
     VideoStats,
 )
@@ -31,9 +35,10 @@ class CreatorAdmin(admin.ModelAdmin):
         "score",
         "is_verified",
         "sync_status",
+        "synced_at",
         "updated_at",
     ]
-    list_filter = ["platform", "sync_status", "is_verified", "country"]
+    list_filter = ["platform", "sync_status", "score_stale", "is_verified", "country"]
     search_fields = ["handle", "display_name", "user__email"]
     autocomplete_fields = ["user"]
     readonly_fields = ["search_document", "created_at", "updated_at"]
@@ -84,6 +89,21 @@ class CreatorScoreAdmin(admin.ModelAdmin):
     list_display = ["creator", "score", "computed_at"]
     search_fields = ["creator__handle"]
     raw_id_fields = ["creator"]
+
+
+@admin.register(CreatorScoreHistory)
+class CreatorScoreHistoryAdmin(admin.ModelAdmin):
+    list_display = ["creator", "scored_on", "score", "score_awareness", "score_consideration", "score_conversions"]
+    search_fields = ["creator__handle"]
+    raw_id_fields = ["creator"]
+    date_hierarchy = "scored_on"
+
+
+@admin.register(TierBenchmark)
+class TierBenchmarkAdmin(admin.ModelAdmin):
+    list_display = ["tier", "creators", "computed_at"]
+    search_fields = ["tier"]
+    readonly_fields = ["tier", "medians", "creators", "computed_at"]
 
 
 class WorkspaceOwnedAdmin(admin.ModelAdmin):
@@ -154,3 +174,18 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ["workspace", "status", "file_format"]
     search_fields = ["original_name"]
     readonly_fields = ["rejects"]
+
+
+@admin.register(BrandSafetyTerm)
+class BrandSafetyTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "workspace", "created_by", "created_at"]
+    list_filter = ["workspace"]
+    search_fields = ["term"]
+
+
+@admin.register(BrandSafetyHit)
+class BrandSafetyHitAdmin(WorkspaceOwnedAdmin):
+    list_display = ["creator", "term", "field", "workspace", "found_at"]
+    list_filter = ["workspace", "field"]
+    search_fields = ["creator__handle", "term"]
+    raw_id_fields = ["creator", "video"]

@@ -2,8 +2,6 @@
 and the CSV export. Parsing is creators.filters / creators.discovery_forms, reading creators.discovery,
 writing through creators.services."""
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +17,7 @@ from django_htmx.http import push_url
 
 from accounts.access import WorkspaceRequest, dashboard_view
 from accounts.models import Role
+from core.csv_export import csv_lines
 from core.errors import ApplicationError
 from core.forms import add_form_errors
 from creators import discovery, services
@@ -32,7 +31,14 @@ from creators.discovery_forms import (
     clean_query_string,
 )
 from creators.errors import CreatorError, CreatorErrorCode
-from creators.filters import AGE_BUCKETS, AUTHENTICITY_CHOICES, GENDERS, RELATIONSHIP_CHOICES, CreatorPageFilterSet
+from creators.filters import (
+    AGE_BUCKETS,
+    AUTHENTICITY_CHOICES,
+    BRAND_SAFETY_CHOICES,
+    GENDERS,
+    RELATIONSHIP_CHOICES,
+    CreatorPageFilterSet,
+)
 from creators.models import Creator, SavedSearch
 
 EXPORT_LIMIT = discovery.MAX_RESULT_ROWS  # rows per CSV: the results the pages reach
@@ -170,6 +176,7 @@ def _render_list(
         "genders": GENDERS,
         "age_buckets": AGE_BUCKETS,
         "authenticity_choices": AUTHENTICITY_CHOICES,
+        "brand_safety_choices": BRAND_SAFETY_CHOICES,
         "countries": COUNTRY_OPTIONS,
         "languages": LANGUAGE_OPTIONS,
         "can_write": request.membership.has_role(Role.MANAGER),  # dashboard_view's default write role
@@ -275,22 +282,13 @@ def creator_export(request: WorkspaceRequest) -> HttpResponse:
     creators = discovery.matching_creators(filterset.search())
     if ticked:
         creators = creators.filter(pk__in=ticked[:BULK_LIMIT])
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([name for name, _ in EXPORT_COLUMNS])
-    for creator in creators[:EXPORT_LIMIT].iterator(chunk_size=2000):
-        writer.writerow([_csv_cell(value(creator)) for _, value in EXPORT_COLUMNS])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    rows = ([value(c) for _, value in EXPORT_COLUMNS] for c in creators[:EXPORT_LIMIT].iterator(chunk_size=2000))
+    response = HttpResponse(
+        "".join(csv_lines([name for name, _ in EXPORT_COLUMNS], rows)), content_type="text/csv; charset=utf-8"
+    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="creators-{stamp}.csv"'
     return response
-
-
-def _csv_cell(value: object) -> object:
-    # A name or bio starting with = + - @ would run as a formula in a spreadsheet: quote it as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 @dashboard_view()

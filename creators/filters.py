@@ -21,11 +21,21 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
 from creators import discovery
-from creators.models import AudienceProfile, Creator, CreatorList, CreatorListEntry, CreatorTag, Relationship, Tag
+from creators.models import (
+    AudienceProfile,
+    BrandSafetyHit,
+    Creator,
+    CreatorList,
+    CreatorListEntry,
+    CreatorTag,
+    Relationship,
+    Tag,
+)
 
 AGE_BUCKETS = ["13-17", "18-24", "25-34", "35-44", "45+"]
 GENDERS = [("female", "Female"), ("male", "Male"), ("other", "Other")]
 AUTHENTICITY_CHOICES = [("clean", "No authenticity flags"), ("flagged", "Flagged for review")]
+BRAND_SAFETY_CHOICES = [("clean", "No brand-safety hits"), ("flagged", "Has brand-safety hits")]
 NO_RELATIONSHIP = "none"
 RELATIONSHIP_CHOICES = [*Relationship.Status.choices, (NO_RELATIONSHIP, "No status yet")]
 MAX_FOLLOWERS = 10**11  # above any real account, below bigint: a bigger number is a typo, not a filter
@@ -222,6 +232,12 @@ class CreatorFilterSet(django_filters.FilterSet):
         method="filter_authenticity",
         help_text="`clean`: no authenticity flags; `flagged`: only flagged creators.",
     )
+    brand_safety = django_filters.ChoiceFilter(
+        choices=BRAND_SAFETY_CHOICES,
+        method="filter_brand_safety",
+        help_text="`clean`: none of your workspace's must-avoid terms in recent captions or hashtags; "
+        "`flagged`: at least one hit.",
+    )
     relationship = django_filters.MultipleChoiceFilter(
         choices=RELATIONSHIP_CHOICES,
         method="filter_relationship",
@@ -340,6 +356,14 @@ class CreatorFilterSet(django_filters.FilterSet):
         if value == "flagged":
             return queryset.exclude(authenticity_flags=[])
         return queryset
+
+    def filter_brand_safety(self, queryset: QuerySet[Creator], name: str, value: str) -> QuerySet[Creator]:
+        if value not in ("clean", "flagged"):
+            return queryset
+        if self.workspace is None:
+            return queryset.none()
+        hits = Exists(BrandSafetyHit.objects.filter(workspace=self.workspace, creator=OuterRef("pk")))
+        return queryset.filter(~hits if value == "clean" else hits)
 
     def filter_relationship(self, queryset: QuerySet[Creator], name: str, value: list[str]) -> QuerySet[Creator]:
         if not value:

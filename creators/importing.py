@@ -57,6 +57,7 @@ from creators.import_mapping import (
 )
 from creators.models import ImportJob, Niche, Platform
 from creators.search_text import search_document
+from creators.video_stats import copy_latest_stats
 
 # 10,000 rows per transaction: big enough that per-chunk overhead (a temp table, a commit, the
 # progress update) is under 1 % of the time, small enough that a chunk holds a few MB.
@@ -881,6 +882,12 @@ def _apply_videos(
             {"captured_at": captured_at},
         )
         snapshots = cursor.rowcount
+        if snapshots:
+            copy_latest_stats(
+                cursor,
+                video_ids_sql="SELECT v.id FROM video_import_staging s JOIN creators_video v "
+                "ON v.creator_id = s.creator_id AND v.platform_video_id = s.video_id",
+            )
     if "posted_at" in video_fields:
         cursor.execute(
             """

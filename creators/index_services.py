@@ -8,12 +8,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from creators.audience import AUDIENCE_FIELDS, validate_audience
 from creators.models import AudienceProfile, Creator, FollowerSnapshot, Niche, Platform, Video, VideoStats
 from creators.niches import DEFAULT_NICHES, niche_name
 from creators.search_text import search_document
+from creators.video_stats import copy_latest_stats
 
 # Columns a bulk creator upsert may set; anything else in a row is a programming error.
 CREATOR_FIELDS = (
@@ -165,9 +166,12 @@ def record_video_stats(*, rows: Iterable[VideoStatsRow], batch_size: int = 5000)
         )
         for r in rows
     ]
-    before = VideoStats.objects.filter(video_id__in=set(video_ids.values())).count()
+    touched = sorted(set(video_ids.values()))
+    before = VideoStats.objects.filter(video_id__in=touched).count()
     VideoStats.objects.bulk_create(stats, batch_size=batch_size, ignore_conflicts=True)
-    return VideoStats.objects.filter(video_id__in=set(video_ids.values())).count() - before
+    with connection.cursor() as cursor:
+        copy_latest_stats(cursor, video_ids_sql="SELECT unnest(%s::bigint[])", params=[touched])
+    return VideoStats.objects.filter(video_id__in=touched).count() - before
 
 
 def _video_ids_for(*, rows: list[VideoStatsRow]) -> dict[tuple[int, str], int]:

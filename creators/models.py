@@ -73,6 +73,9 @@ class Creator(TimeStampedModel):
     last_seen_at = models.DateTimeField(null=True, blank=True)
     sync_status = models.CharField(max_length=16, choices=SyncStatus.choices, default=SyncStatus.NEVER)
     sync_error = models.TextField(blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True, help_text="When metrics were last pulled.")
+    # Set when new metrics landed and the score is out of date; the scoring batch clears it.
+    score_stale = models.BooleanField(default=False, db_default=False)  # raw-SQL inserts (import) leave it out
     # Copied from the latest scoring run (analytics), for one-table discovery queries.
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     engagement_rate = models.DecimalField(
@@ -123,6 +126,7 @@ class Creator(TimeStampedModel):
             models.Index(models.F("growth_30d").asc(nulls_last=True), "id", name="creator_growth_asc_idx"),
             models.Index(models.F("last_posted_at").asc(nulls_last=True), "id", name="creator_recent_asc_idx"),
             models.Index(fields=["country", "-follower_count"], name="creator_country_idx"),
+            models.Index(fields=["id"], condition=models.Q(score_stale=True), name="creator_score_stale_idx"),
             models.Index(Upper("city"), name="creator_city_upper_idx"),  # the city filter is case-insensitive
             GinIndex(fields=["niches"], name="creator_niches_gin"),
             GinIndex(fields=["languages"], name="creator_languages_gin"),
@@ -161,6 +165,15 @@ class Video(TimeStampedModel):
     posted_at = models.DateTimeField(null=True, blank=True)
     share_url = models.URLField(max_length=500, blank=True)
     is_paid_partnership = models.BooleanField(default=False)
+    # The latest stats snapshot, copied here by every writer of VideoStats, so scoring reads one table
+    # instead of picking each video's latest row out of millions of snapshots (bench/scoring).
+    stats_captured_at = models.DateTimeField(null=True, blank=True)
+    views = models.BigIntegerField(null=True, blank=True)
+    likes = models.BigIntegerField(null=True, blank=True)
+    comments = models.BigIntegerField(null=True, blank=True)
+    shares = models.BigIntegerField(null=True, blank=True)
+    saves = models.BigIntegerField(null=True, blank=True)
+    completion_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["creator", "platform_video_id"], name="video_unique")]
@@ -173,7 +186,9 @@ class Video(TimeStampedModel):
 class VideoStats(models.Model):
     """A time-stamped snapshot of one video's public counts; append-only, one per capture time."""
 
-    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="stats")
+    # No index of its own: the unique (video, captured_at) key leads with the video and, scanned
+    # backwards, gives its latest snapshot first; each extra index would slow every metrics pull.
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="stats", db_index=False)
     captured_at = models.DateTimeField()
     views = models.BigIntegerField(default=0)
     likes = models.BigIntegerField(default=0)
@@ -192,7 +207,6 @@ class VideoStats(models.Model):
                 name="videostats_non_negative",
             ),
         ]
-        indexes = [models.Index(fields=["video", "-captured_at"], name="videostats_latest_idx")]
 
     def __str__(self) -> str:
         return f"{self.video} @ {self.captured_at:%Y-%m-%d %H:%M}"
@@ -218,15 +232,50 @@ class FollowerSnapshot(models.Model):
 
 
 class CreatorScore(TimeStampedModel):
-    """The latest score of a creator with its components, written by analytics' scoring."""
+    """The latest score of a creator with its components, written by analytics' scoring.
+
+    `components` holds each component's value, its percentile in the tier, the objective scores and the
+    authenticity flags with their evidence (docs/scoring.md)."""
 
     creator = models.OneToOneField(Creator, on_delete=models.CASCADE, related_name="latest_score")
-    score = models.DecimalField(max_digits=5, decimal_places=2)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     components = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"{self.creator}: {self.score}"
+
+
+class CreatorScoreHistory(models.Model):
+    """One score per creator and day, for the trend: re-scoring the same day replaces the day's row."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="score_history", db_index=False)
+    scored_on = models.DateField()
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    score_awareness = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    score_consideration = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    score_conversions = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    engagement_rate = models.DecimalField(max_digits=7, decimal_places=5, null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "creator score history"
+        constraints = [models.UniqueConstraint(fields=["creator", "scored_on"], name="creatorscorehistory_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.creator} on {self.scored_on}: {self.score}"
+
+
+class TierBenchmark(models.Model):
+    """The median of each scoring component within a tier, from the latest scoring run: the profile page
+    shows them beside a creator's own values."""
+
+    tier = models.CharField(max_length=8, unique=True)
+    medians = models.JSONField(default=dict)
+    creators = models.IntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.tier} medians ({self.creators} creators)"
 
 
 # --- Workspace-private layers -------------------------------------------------------------------
@@ -381,3 +430,46 @@ class ImportJob(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+class BrandSafetyTerm(WorkspaceOwned):
+    """A word, phrase or hashtag a workspace must not be associated with; recent captions and hashtags are
+    scanned for it and each hit is kept as a vetting record."""
+
+    term = models.CharField(max_length=100)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("term"), "workspace", name="brandsafetyterm_unique_per_workspace"),
+        ]
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class BrandSafetyHit(WorkspaceOwned):
+    """One must-avoid term found in one video's caption or hashtags."""
+
+    class Field(models.TextChoices):
+        CAPTION = "caption", "Caption"
+        HASHTAGS = "hashtags", "Hashtags"
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="brand_safety_hits")
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=100)
+    field = models.CharField(max_length=10, choices=Field.choices)
+    excerpt = models.CharField(max_length=300, blank=True)
+    found_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "video", "term", "field"], name="brandsafetyhit_unique_per_workspace"
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "creator"], name="brandsafetyhit_creator_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.creator}: {self.term}"

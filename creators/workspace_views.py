@@ -5,7 +5,6 @@ here with htmx and get their card back re-rendered; without JavaScript the same 
 the profile with a message.
 """
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import WorkspaceRequest, dashboard_view
 from accounts.models import Role, Workspace
 from accounts.tenancy import workspace_scope
+from core.csv_export import csv_lines
 from core.errors import ApplicationError
 from core.forms import add_form_errors
 from creators import selectors, services
@@ -521,17 +521,6 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_cell(value: object) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: quote them (CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_lines(*, workspace: Workspace, creator_list: CreatorList) -> Iterator[str]:
     # Streamed after the view returned, so after the middleware left the workspace scope: re-enter it.
     with workspace_scope(workspace):
@@ -539,28 +528,23 @@ def _csv_lines(*, workspace: Workspace, creator_list: CreatorList) -> Iterator[s
 
 
 def _csv_rows(entries: Iterator[CreatorListEntry]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for entry in entries:
-        creator = entry.creator
-        yield writer.writerow(
-            [
-                _csv_cell(value)
-                for value in (
-                    creator.handle,
-                    creator.display_name,
-                    creator.profile_url,
-                    creator.country,
-                    creator.follower_count,
-                    creator.engagement_rate,
-                    creator.score,
-                    selectors.tier_of(creator.follower_count),
-                    creator.contact_email,
-                    entry.created_at.isoformat(),
-                    entry.added_by.email if entry.added_by else "",
-                )
-            ]
+    rows = (
+        (
+            entry.creator.handle,
+            entry.creator.display_name,
+            entry.creator.profile_url,
+            entry.creator.country,
+            entry.creator.follower_count,
+            entry.creator.engagement_rate,
+            entry.creator.score,
+            selectors.tier_of(entry.creator.follower_count),
+            entry.creator.contact_email,
+            entry.created_at.isoformat(),
+            entry.added_by.email if entry.added_by else "",
         )
+        for entry in entries
+    )
+    yield from csv_lines(CSV_COLUMNS, rows)
 
 
 @dashboard_view()

@@ -7,13 +7,24 @@ retried or re-delivered task writes nothing twice.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
 from core.errors import ApplicationError
+from creators.snapshots import CreatorMetrics, ProfileSnapshot, VideoSnapshot
+
+__all__ = [
+    "CreatorMetrics",
+    "CreatorRef",
+    "MetricsProvider",
+    "ProfileSnapshot",
+    "ProviderError",
+    "ProviderErrorCode",
+    "RetryableProviderError",
+    "VideoSnapshot",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,44 +34,6 @@ class CreatorRef:
     creator_id: int
     platform: str
     handle: str
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileSnapshot:
-    captured_at: dt.datetime  # UTC
-    follower_count: int
-    following_count: int | None = None
-    likes_count: int | None = None
-    video_count: int | None = None
-    display_name: str | None = None
-    bio: str | None = None
-    avatar_url: str | None = None
-    is_verified: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class VideoSnapshot:
-    platform_video_id: str
-    captured_at: dt.datetime  # UTC
-    views: int
-    likes: int
-    comments: int
-    shares: int
-    saves: int | None = None
-    posted_at: dt.datetime | None = None
-    caption: str = ""
-    hashtags: tuple[str, ...] = ()
-    duration_s: int | None = None
-    share_url: str = ""
-    is_paid_partnership: bool = False
-    avg_watch_time_s: Decimal | None = None
-    completion_rate: Decimal | None = None  # 0..1
-
-
-@dataclass(frozen=True, slots=True)
-class CreatorMetrics:
-    profile: ProfileSnapshot
-    videos: tuple[VideoSnapshot, ...] = field(default_factory=tuple)
 
 
 class ProviderErrorCode(StrEnum):
@@ -100,7 +73,8 @@ class RetryableProviderError(ProviderError):
 class MetricsProvider(Protocol):
     name: str
 
-    def fetch(self, *, creator: CreatorRef, max_videos: int) -> CreatorMetrics:
-        """Pull the creator's profile and up to `max_videos` most recent videos.
+    def fetch(self, *, creator: CreatorRef, max_videos: int, at: datetime | None = None) -> CreatorMetrics:
+        """Pull the creator's profile and up to `max_videos` most recent videos. `at` is the capture
+        slot: live APIs report the present and ignore it; the demo and file providers answer as of it.
         Raises ProviderError (or RetryableProviderError)."""
         ...

@@ -3,7 +3,7 @@ import csv
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db.models import F, Sum
+from django.db.models import F, Max, Sum
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, User, Workspace
@@ -58,7 +58,8 @@ def test_seed_demo_refuses_outside_development_without_force(settings):
 def test_synthetic_creators_engagement_is_interactions_over_views_of_their_videos():
     call_command("seed_demo", force=True, synthetic=SYNTHETIC, verbosity=0)
     creator = Creator.objects.filter(videos__isnull=False).distinct().order_by("handle").first()
-    totals = VideoStats.objects.filter(video__creator=creator).aggregate(
+    latest = VideoStats.objects.filter(video__creator=creator).aggregate(at=Max("captured_at"))["at"]
+    totals = VideoStats.objects.filter(video__creator=creator, captured_at=latest).aggregate(
         v=Sum("views"), i=Sum(F("likes") + F("comments") + F("shares") + F("saves"))
     )
     assert float(creator.engagement_rate) == pytest.approx(totals["i"] / totals["v"], abs=1e-5)
@@ -88,3 +89,20 @@ def test_demo_brand_gets_its_shortlists_tags_notes_and_saved_searches_once():
         assert SavedSearch.objects.filter(workspace=glow).count() == 2
         trail = Workspace.objects.get(slug="trail-coffee")
         assert not CreatorList.objects.filter(workspace=trail).exists()
+
+
+def test_seed_demo_scores_every_demo_creator_with_weeks_of_history_and_installs_the_schedules():
+    from django_celery_beat.models import PeriodicTask
+
+    from creators.models import CreatorScoreHistory
+
+    call_command("seed_demo", force=True, synthetic=400, verbosity=0)
+
+    with_videos = Creator.objects.filter(videos__isnull=False).distinct()
+    assert with_videos.count() > 0
+    assert not with_videos.filter(score__isnull=True).exists()
+    weeks = CreatorScoreHistory.objects.values("scored_on").distinct().count()
+    assert weeks >= 4
+    assert Creator.objects.exclude(authenticity_flags=[]).exists()
+    tasks = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert {"analytics.tasks.sweep_metrics_task", "analytics.tasks.score_stale_creators_task"} <= tasks

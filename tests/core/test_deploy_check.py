@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -13,6 +15,7 @@ def _check(**overrides: str) -> subprocess.CompletedProcess[str]:
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "k9#Qz2!vR7@mW4$eT1^yU8&iO5*pL3(aS6)dF0-gHjKlZxCvBnM",  # 50+ chars, many distinct
             "DJANGO_ALLOWED_HOSTS": "creatordesk.example.com",
+            "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "DATABASE_URL": env.get("DATABASE_URL", "postgres://u@localhost/db"),
             "REDIS_URL": env.get("REDIS_URL", "redis://localhost:6379/0"),
             **overrides,

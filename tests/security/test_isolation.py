@@ -9,11 +9,14 @@ object kind this test does not know fails until it is taught here.
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, Invitation, Membership, Role
 from creators.models import (
+    BrandSafetyHit,
+    BrandSafetyTerm,
     CreatorList,
     CreatorListEntry,
     CreatorNote,
@@ -22,6 +25,7 @@ from creators.models import (
     Relationship,
     SavedSearch,
     Tag,
+    Video,
 )
 from tests.factories import (
     CreatorFactory,
@@ -60,6 +64,8 @@ MARKERS = (
     "Acme secret note",
     "acme-secret-import.csv",
     "Acme secret search",
+    "acme-secret-term",
+    "acme-secret-excerpt",
 )
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -105,6 +111,12 @@ def world():
             workspace=a, original_name="acme-secret-import.csv", file_format="csv", file="imports/acme.csv"
         )
         a_search = SavedSearch.objects.create(workspace=a, name="Acme secret search", query_string="q=acme")
+        a_term = BrandSafetyTerm.objects.create(workspace=a, term="acme-secret-term")
+        video = Video.objects.create(creator=shared, platform_video_id="acme-v1", caption="a public caption")
+        BrandSafetyHit.objects.create(
+            workspace=a, creator=shared, video=video, term="acme-secret-term", field="caption",
+            excerpt="acme-secret-excerpt", found_at=timezone.now(),
+        )  # fmt: skip
     # One object of workspace A per kind a route can take (`<kind>_pk`, or a DRF basename for `pk`).
     objects = {
         "membership": alice.pk,
@@ -115,6 +127,7 @@ def world():
         "tag": a_tag.pk,
         "import_job": a_import.pk,
         "saved_search": a_search.pk,
+        "brand_safety_term": a_term.pk,
     }
     return {"a": a, "alice": alice, "bob": bob, "creator": creator, "objects": objects}
 
@@ -132,6 +145,8 @@ def _snapshot():
             sorted(Relationship.objects.values_list("pk", "status")),
             sorted(ImportJob.objects.values_list("pk", "status", "mapping")),
             sorted(SavedSearch.objects.values_list("pk", "name", "query_string")),
+            sorted(BrandSafetyTerm.objects.values_list("pk", "term")),
+            sorted(BrandSafetyHit.objects.values_list("pk", "term", "excerpt")),
         )
 
 
@@ -170,7 +185,8 @@ def test_other_tenants_get_404_for_every_object_and_see_no_data(client, world, a
         for method in ("get", *WRITE_METHODS) if owned else ("get",):
             request_headers = headers if is_api else {}
             response = getattr(client, method)(url, **request_headers)
-            body = response.content.decode(errors="replace")
+            raw = b"".join(response.streaming_content) if response.streaming else response.content
+            body = raw.decode(errors="replace")
             leaked = [marker for marker in MARKERS if marker in body]
             if leaked:
                 failures.append(f"{method.upper()} {url}: shows {leaked}")

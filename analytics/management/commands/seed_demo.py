@@ -15,7 +15,8 @@ from accounts.models import Membership, Role, User, Workspace
 from accounts.services import create_workspace
 from accounts.tenancy import workspace_scope
 from analytics.demo_data import DEMO_CREATORS_FILE, read_demo_creators
-from analytics.demo_index import load_demo_index, load_demo_workspace_layers
+from analytics.demo_index import load_demo_index, load_demo_workspace_layers, score_demo_history
+from analytics.schedules import install_schedules
 from creators.models import Creator
 from creators.services import link_creator_account, upsert_creators
 
@@ -82,9 +83,12 @@ class Command(BaseCommand):
                         user=marketer,
                         defaults={"role": Role.OWNER if index == 0 else Role.MANAGER},
                     )
+        scored = score_demo_history(today=timezone.now())
+        install_schedules()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo ready: {written} creators in the index, {len(WORKSPACES)} workspaces, logins for "
+                f"Demo ready: {written} creators in the index ({scored} scored now), {len(WORKSPACES)} workspaces, "
+                "logins for "
                 f"{MARKETER[0]}, {CREATOR[0]}, {ADMIN[0]}."
             )
         )

@@ -1,0 +1,40 @@
+"""The periodic tasks beat runs, installed into django-celery-beat's tables where they are missing.
+
+Existing rows are left alone, so an interval changed in admin survives `seed_demo` and deploys."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+
+def _every(seconds: int) -> IntervalSchedule:
+    schedule, _ = IntervalSchedule.objects.get_or_create(every=seconds, period=IntervalSchedule.SECONDS)
+    return schedule
+
+
+def _daily(hour: int, minute: int = 0) -> CrontabSchedule:
+    schedule, _ = CrontabSchedule.objects.get_or_create(
+        minute=str(minute), hour=str(hour), day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
+    )
+    return schedule
+
+
+@transaction.atomic
+def install_schedules() -> list[str]:
+    """Create the missing periodic tasks; returns the names it created."""
+    sweep_every = _every(int(settings.METRICS_SWEEP_HOURS * 3600))
+    wanted = [
+        ("Pull creator metrics", "analytics.tasks.sweep_metrics_task", {"interval": sweep_every}),
+        ("Score creators with new metrics", "analytics.tasks.score_stale_creators_task", {"interval": _every(600)}),
+        ("Score every creator (tier distributions)", "analytics.tasks.score_all_creators_task", {"crontab": _daily(3)}),
+        ("Scan for must-avoid terms", "analytics.tasks.scan_all_brand_safety_task", {"crontab": _daily(3, 30)}),
+        ("Delete old import uploads", "creators.tasks.purge_import_files_task", {"crontab": _daily(4)}),
+    ]  # fmt: skip
+    created = []
+    for name, task, schedule in wanted:
+        _, was_created = PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, **schedule})
+        if was_created:
+            created.append(name)
+    return created

@@ -1,0 +1,67 @@
+"""Celery tasks of the metrics pipeline: each takes ids (and the capture slot) and calls one service."""
+
+from datetime import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from analytics import brand_safety, scoring_services, sync
+
+
+@shared_task(acks_late=True)
+def sweep_metrics_task() -> int:
+    """Beat's entry point: fan the due creators out to pull tasks, one chunk of creators per task."""
+    slot = sync.sweep_slot()
+    if not sync.claim_sweep(slot):
+        return 0
+    queued = 0
+    for chunk in sync.due_creator_ids(slot=slot, chunk_size=settings.METRICS_SYNC_CHUNK):
+        sync_creators_task.delay(chunk, slot.isoformat())
+        queued += len(chunk)
+    return queued
+
+
+# acks_late + reject_on_worker_lost (settings): a worker killed mid-task leaves the message to be
+# re-delivered; the pull repeats for the same slot and its writes land on the same keys.
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True)
+def sync_creators_task(self, creator_ids: list[int], slot: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    result = sync.sync_creators(creator_ids=creator_ids, slot=datetime.fromisoformat(slot))
+    if result.retry:
+        delay = sync.retry_delay(self.request.retries, result.retry_after)
+        sync_creators_task.apply_async((result.retry, slot), countdown=delay)
+    if result.stored.snapshots_created or result.stored.follower_snapshots_written:
+        score_stale_creators_task.delay()
+    return {
+        "creators": result.stored.creators,
+        "snapshots_created": result.stored.snapshots_created,
+        "failed": len(result.failed),
+        "retry": len(result.retry),
+    }
+
+
+@shared_task(acks_late=True)
+def score_stale_creators_task() -> int:
+    """Score the creators whose metrics changed. Many pulls finishing together queue many of these; the
+    lock makes all but one return at once, and the one that runs takes every stale creator."""
+    return scoring_services.score_stale_creators()
+
+
+@shared_task(acks_late=True)
+def score_all_creators_task() -> int:
+    """The nightly full run: every creator, fresh tier distributions."""
+    return scoring_services.score_all_creators()
+
+
+@shared_task(acks_late=True)
+def scan_brand_safety_task(workspace_id: int) -> int:
+    return brand_safety.scan_workspace(workspace_id=workspace_id)
+
+
+@shared_task(acks_late=True)
+def scan_all_brand_safety_task() -> int:
+    """Nightly: new videos of the day meet every workspace's terms."""
+    workspaces = brand_safety.workspaces_with_terms()
+    for workspace_id in workspaces:
+        scan_brand_safety_task.delay(workspace_id)
+    return len(workspaces)
