@@ -1,5 +1,6 @@
 """Engagement scoring of creators: pure pandas computation, no Django, no database.
 
+No Django either: the one import from the app is creators.disclosure, plain Python.
 A scoring service loads the frames below from PostgreSQL, calls `score_creators`, and stores the result.
 Every formula, threshold and source is explained in `docs/scoring.md`.
 
@@ -43,6 +44,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from creators.disclosure import CAPTION_DISCLOSURE_RE, HASHTAG_DISCLOSURE_RE
+from creators.disclosure import DISCLOSURE_TAGS as DISCLOSURE_TAGS  # re-exported: part of the rule
+
 # --- Input columns -----------------------------------------------------------------------------
 
 VIDEO_COLUMNS = (
@@ -75,13 +79,10 @@ UNKNOWN_TIER = "unknown"  # creators without a tier are ranked among themselves
 
 # --- Sponsorship ---------------------------------------------------------------------------------
 
-# Disclosure hashtags (FTC "#ad"/"#sponsored", TikTok's "paid partnership", German "Werbung"/"Anzeige").
-DISCLOSURE_TAGS: tuple[str, ...] = ("ad", "sponsored", "partner", "paidpartnership", "gifted", "werbung", "anzeige")
-_DISCLOSURE = "|".join(DISCLOSURE_TAGS)
-# In a caption the tag needs its '#' and must end there: "#ad" and "#Ad!" match, "#adventure" does not.
-_CAPTION_DISCLOSURE_RE = re.compile(rf"#(?:{_DISCLOSURE})(?!\w)", re.IGNORECASE)
-# In the hashtags field the whole space-separated tag must be one of them ("ad", not "adidas").
-_HASHTAG_DISCLOSURE_RE = re.compile(rf"(?<!\S)#?(?:{_DISCLOSURE})(?!\S)", re.IGNORECASE)
+# The disclosure rule lives with the videos it classifies (creators.disclosure, plain Python): videos are
+# classified when written, and frames with captions are classified here the same way.
+_CAPTION_DISCLOSURE_RE = CAPTION_DISCLOSURE_RE
+_HASHTAG_DISCLOSURE_RE = HASHTAG_DISCLOSURE_RE
 
 # --- Components ----------------------------------------------------------------------------------
 

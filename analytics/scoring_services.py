@@ -53,14 +53,9 @@ def _tier_case() -> str:
     return f"CASE {' '.join(cases)} END"
 
 
-# A caption discloses a sponsorship with one of scoring.DISCLOSURE_TAGS as a whole hashtag (PostgreSQL's
-# regular expressions: [[:alnum:]_] is Python's \w); tests/analytics hold it to scoring.is_sponsored.
-SPONSORED_CAPTION_RE = "#(" + "|".join(scoring.DISCLOSURE_TAGS) + ")([^[:alnum:]_]|$)"
 _VIDEO_COLUMNS = """
     v.creator_id, v.id AS video_id, extract(epoch FROM v.posted_at)::bigint AS posted, {stats},
-    v.is_paid_partnership,
-    (v.is_paid_partnership OR v.caption ~* %(caption_re)s
-        OR EXISTS (SELECT 1 FROM unnest(v.hashtags) t WHERE lower(ltrim(t, '#')) = ANY(%(tags)s))) AS is_sponsored
+    v.is_paid_partnership, v.is_sponsored
 """
 # The latest snapshot as of `as_of`: the copy on the video when it is not newer than as_of (always,
 # for a run about now), else the newest older snapshot (a run about the past, e.g. the demo's history).
@@ -94,12 +89,7 @@ def load_frames(*, as_of: datetime, window_days: int) -> tuple[pd.DataFrame, pd.
     )
     videos = copy_frame(
         VIDEOS_SQL,
-        {
-            "since": since,
-            "as_of": as_of,
-            "tags": list(scoring.DISCLOSURE_TAGS),
-            "caption_re": SPONSORED_CAPTION_RE,
-        },
+        {"since": since, "as_of": as_of},
         {
             "creator_id": "int64",
             "video_id": "int64",
@@ -199,8 +189,7 @@ def _score_columns(scored: pd.DataFrame) -> ScoreColumns:
     detail = [
         *scoring.COMPONENTS,
         *(f"pct_{name}" for name in scoring.COMPONENTS),
-        *scoring.COUNT_COLUMNS,
-        *scoring.SPONSORED_COLUMNS,
+        "video_count",
         "flags",
         "flag_penalty",
         *objectives,

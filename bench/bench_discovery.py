@@ -20,18 +20,16 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import psycopg
 
-from bench.context import production_env
+from bench.workers import run_worker
 
 CREATORS = int(os.environ.get("BENCH_DISCOVERY_CREATORS", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_DISCOVERY_REQUESTS", "100"))  # timed requests per query
@@ -188,36 +186,8 @@ def _keyword_sql(term: str, *, typo: bool = False) -> list[str]:
 # --- parent side ---------------------------------------------------------------------------------------
 
 
-def bench_database_url(url: str) -> str:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "creatordesk"
-    return urlunsplit(parts._replace(path=f"/{name}_bench"))
-
-
-def _ensure_database(url: str, bench_url: str) -> None:
-    name = urlsplit(bench_url).path.lstrip("/")
-    with psycopg.connect(url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not exists:
-            _log(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')  # the name is derived from DATABASE_URL, not input
-
-
 def run(ctx: Any) -> list[dict[str, Any]]:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        raise RuntimeError("DATABASE_URL is not set: run through `python -m config.devstack exec --`")
-    bench_url = bench_database_url(url)
-    _ensure_database(url, bench_url)
-    env = production_env(DATABASE_URL=bench_url)
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(  # noqa: S603 - our own module, our own interpreter
-            [sys.executable, "-m", "bench.bench_discovery", "--worker", out.name],
-            env=env,
-            cwd=REPO_ROOT,
-            check=True,
-        )
-        return json.loads(Path(out.name).read_text())  # type: ignore[no-any-return]
+    return run_worker("bench.bench_discovery", "_bench")
 
 
 # --- worker side (a fresh interpreter on the benchmark database) -----------------------------------------

@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from bench.bench_scoring import CREATORS, database_url, ensure_database, generate
-from bench.context import production_env
+from bench.bench_scoring import CREATORS, DATABASE_SUFFIX, generate
+from bench.workers import run_worker
 
 ROWS = int(os.environ.get("BENCH_INGEST_ROWS", "1000000"))
 TARGET_ROWS_PER_S = 100_000
@@ -39,19 +37,7 @@ def _log(message: str) -> None:
 
 
 def run(ctx: Any) -> list[dict[str, Any]]:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        raise RuntimeError("DATABASE_URL is not set: run through `python -m config.devstack exec --`")
-    target = database_url(url)
-    ensure_database(url, target)
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(  # noqa: S603 - our own module, our own interpreter
-            [sys.executable, "-m", "bench.bench_ingest", "--worker", out.name],
-            env=production_env(DATABASE_URL=target),
-            cwd=REPO_ROOT,
-            check=True,
-        )
-        return json.loads(Path(out.name).read_text())  # type: ignore[no-any-return]
+    return run_worker("bench.bench_ingest", DATABASE_SUFFIX)  # the scoring benchmark's database
 
 
 def _worker(out_path: str) -> None:

@@ -18,17 +18,14 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from bench.context import production_env
+from bench.workers import run_worker
 
 CREATORS = int(os.environ.get("BENCH_SCORING_CREATORS", "100000"))
 VIDEOS_PER_CREATOR = 30
@@ -43,34 +40,11 @@ def _log(message: str) -> None:
     print(f"[bench scoring] {message}", file=sys.stderr, flush=True)
 
 
-def database_url(url: str, suffix: str = "_bench_scoring") -> str:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "creatordesk"
-    return urlunsplit(parts._replace(path=f"/{name}{suffix}"))
-
-
-def ensure_database(url: str, target: str) -> None:
-    name = urlsplit(target).path.lstrip("/")
-    with psycopg.connect(url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            _log(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')  # derived from DATABASE_URL, not input
+DATABASE_SUFFIX = "_bench_scoring"
 
 
 def run(ctx: Any) -> list[dict[str, Any]]:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        raise RuntimeError("DATABASE_URL is not set: run through `python -m config.devstack exec --`")
-    target = database_url(url)
-    ensure_database(url, target)
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(  # noqa: S603 - our own module, our own interpreter
-            [sys.executable, "-m", "bench.bench_scoring", "--worker", out.name],
-            env=production_env(DATABASE_URL=target),
-            cwd=REPO_ROOT,
-            check=True,
-        )
-        return json.loads(Path(out.name).read_text())  # type: ignore[no-any-return]
+    return run_worker("bench.bench_scoring", DATABASE_SUFFIX)
 
 
 def generate(conn: psycopg.Connection[Any], creators: int) -> None:
@@ -111,8 +85,9 @@ def generate(conn: psycopg.Connection[Any], creators: int) -> None:
         """
         INSERT INTO creators_videostats (video_id, captured_at, views, likes, comments, shares, saves,
             completion_rate)
-        SELECT v.id, %s::timestamptz, views, views * er * 0.8, views * er * 0.05, views * er * 0.06,
-            CASE WHEN v.id %% 4 = 0 THEN NULL ELSE (views * er * 0.09)::bigint END, 0.3 + (v.id %% 40) / 100.0
+        SELECT v.id, %s::timestamptz, x.views, x.views * x.er * 0.8, x.views * x.er * 0.05,
+            x.views * x.er * 0.06, CASE WHEN v.id %% 4 = 0 THEN NULL ELSE (x.views * x.er * 0.09)::bigint END,
+            0.3 + (v.id %% 40) / 100.0
         FROM creators_video v JOIN creators_creator c ON c.id = v.creator_id,
         LATERAL (SELECT (c.follower_count * (0.2 + (v.id * 31 %% 200) / 100.0))::bigint AS views,
                         0.02 + (c.id * 13 %% 120) / 1000.0 AS er) x

@@ -36,6 +36,7 @@ from accounts.models import Membership, Role, User, Workspace
 from accounts.services import record_audit_event
 from accounts.tenancy import workspace_scope
 from core.errors import PermissionDeniedError
+from creators.disclosure import SPONSORED_SQL, SPONSORED_SQL_PARAMS
 from creators.import_files import (
     FileFormat,
     FilePreview,
@@ -855,6 +856,15 @@ def _apply_videos(
         {"now": now},
     )
     created = cursor.rowcount
+    cursor.execute(
+        f"""
+        UPDATE creators_video v SET is_sponsored = {SPONSORED_SQL}
+        FROM video_import_staging s
+        WHERE v.creator_id = s.creator_id AND v.platform_video_id = s.video_id
+            AND v.is_sponsored IS DISTINCT FROM {SPONSORED_SQL}
+        """,  # noqa: S608 - our constant
+        SPONSORED_SQL_PARAMS,
+    )
     snapshots = 0
     if stats_fields:
         # A snapshot only when the counts differ from the latest one: importing the same file twice
@@ -887,6 +897,11 @@ def _apply_videos(
                 cursor,
                 video_ids_sql="SELECT v.id FROM video_import_staging s JOIN creators_video v "
                 "ON v.creator_id = s.creator_id AND v.platform_video_id = s.video_id",
+            )
+            # Metrics delivered as files are a provider too: their creators are scored by the next run.
+            cursor.execute(
+                "UPDATE creators_creator SET score_stale = true WHERE NOT score_stale AND id IN "
+                "(SELECT DISTINCT creator_id FROM video_import_staging)"
             )
     if "posted_at" in video_fields:
         cursor.execute(

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from creators.audience import AUDIENCE_FIELDS, validate_audience
+from creators.disclosure import discloses_sponsorship
 from creators.models import AudienceProfile, Creator, FollowerSnapshot, Niche, Platform, Video, VideoStats
 from creators.niches import DEFAULT_NICHES, niche_name
 from creators.search_text import search_document
@@ -118,6 +119,7 @@ def upsert_videos(*, rows: Iterable[VideoRow], batch_size: int = 2000) -> dict[t
             duration_s=r.duration_s,
             share_url=r.share_url,
             is_paid_partnership=r.is_paid_partnership,
+            is_sponsored=discloses_sponsorship(caption=r.caption, hashtags=r.hashtags, paid=r.is_paid_partnership),
         )
         for r in rows
     ]
@@ -134,6 +136,7 @@ def upsert_videos(*, rows: Iterable[VideoRow], batch_size: int = 2000) -> dict[t
             "duration_s",
             "share_url",
             "is_paid_partnership",
+            "is_sponsored",
             "updated_at",
         ],
     )

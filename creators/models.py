@@ -156,7 +156,10 @@ class AudienceProfile(TimeStampedModel):
 
 
 class Video(TimeStampedModel):
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="videos")
+    # No index of its own: the unique (creator, platform id) key and the (creator, -posted_at) index both
+    # lead with it. The table is created with fillfactor 85 (migration 0009), so the update each metrics
+    # pull makes to a video's latest-stats copy stays on its page (a HOT update, no index writes).
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="videos", db_index=False)
     platform_video_id = models.CharField(max_length=64)
     caption = models.TextField(blank=True)
     hashtags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
@@ -165,6 +168,8 @@ class Video(TimeStampedModel):
     posted_at = models.DateTimeField(null=True, blank=True)
     share_url = models.URLField(max_length=500, blank=True)
     is_paid_partnership = models.BooleanField(default=False)
+    # Paid partnership or a disclosure hashtag (creators.disclosure), decided when the video is written.
+    is_sponsored = models.BooleanField(default=False, db_default=False)
     # The latest stats snapshot, copied here by every writer of VideoStats, so scoring reads one table
     # instead of picking each video's latest row out of millions of snapshots (bench/scoring).
     stats_captured_at = models.DateTimeField(null=True, blank=True)

@@ -16,10 +16,10 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
+from creators.disclosure import discloses_sponsorship
 from creators.models import Creator
 from creators.search_text import search_document
 from creators.snapshots import CreatorMetrics
-from creators.video_stats import copy_latest_stats
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ _VIDEO_COLUMNS = (
     ("duration_s", "integer"),
     ("share_url", "text"),
     ("is_paid_partnership", "boolean"),
+    ("is_sponsored", "boolean"),
     ("views", "bigint"),
     ("likes", "bigint"),
     ("comments", "bigint"),
@@ -58,6 +59,7 @@ _PROFILE_COLUMNS = (
     ("avatar_url", "text"),
     ("is_verified", "boolean"),
     ("search_document", "text"),
+    ("last_posted_at", "timestamptz"),
 )
 
 
@@ -76,29 +78,45 @@ def store_pulls(*, pulls: Sequence[tuple[int, CreatorMetrics]], captured_at: dat
         cursor.execute("SET LOCAL synchronous_commit = off")  # a lost commit is re-pulled by the next sweep
         _stage(cursor, "pull_videos", _VIDEO_COLUMNS, _video_rows(pulls))
         _stage(cursor, "pull_profiles", _PROFILE_COLUMNS, _profile_rows(pulls, _search_documents(pulls)))
+        # One write per video: its description and, when this slot is its newest, its latest stats
+        # (the copy scoring reads; creators.video_stats). A slot older than the copy leaves it alone.
+        newer = "(creators_video.stats_captured_at IS NULL OR creators_video.stats_captured_at <= %(now)s)"
+        latest = ("views", "likes", "comments", "shares", "saves", "completion_rate")
         cursor.execute(
-            """
+            f"""
             INSERT INTO creators_video (creator_id, platform_video_id, posted_at, caption, hashtags, sound,
-                duration_s, share_url, is_paid_partnership, created_at, updated_at)
+                duration_s, share_url, is_paid_partnership, is_sponsored, stats_captured_at, {", ".join(latest)},
+                created_at, updated_at)
             SELECT s.creator_id, s.platform_video_id, s.posted_at, s.caption, s.hashtags, '', s.duration_s,
-                s.share_url, s.is_paid_partnership, %(now)s, %(now)s
+                s.share_url, s.is_paid_partnership, s.is_sponsored, %(now)s,
+                {", ".join(f"s.{name}" for name in latest)}, %(now)s, %(now)s
             FROM pull_videos s
             ORDER BY s.creator_id, s.platform_video_id
             ON CONFLICT (creator_id, platform_video_id) DO UPDATE SET
                 posted_at = COALESCE(EXCLUDED.posted_at, creators_video.posted_at),
                 caption = EXCLUDED.caption, hashtags = EXCLUDED.hashtags, duration_s = EXCLUDED.duration_s,
                 share_url = EXCLUDED.share_url, is_paid_partnership = EXCLUDED.is_paid_partnership,
+                is_sponsored = EXCLUDED.is_sponsored,
+                stats_captured_at = CASE WHEN {newer} THEN EXCLUDED.stats_captured_at
+                    ELSE creators_video.stats_captured_at END,
+                {", ".join(f"{n} = CASE WHEN {newer} THEN EXCLUDED.{n} ELSE creators_video.{n} END" for n in latest)},
                 updated_at = EXCLUDED.updated_at
             WHERE (creators_video.caption, creators_video.hashtags, creators_video.duration_s,
-                    creators_video.share_url, creators_video.is_paid_partnership)
+                    creators_video.share_url, creators_video.is_paid_partnership, creators_video.is_sponsored)
                 IS DISTINCT FROM (EXCLUDED.caption, EXCLUDED.hashtags, EXCLUDED.duration_s,
-                    EXCLUDED.share_url, EXCLUDED.is_paid_partnership)
+                    EXCLUDED.share_url, EXCLUDED.is_paid_partnership, EXCLUDED.is_sponsored)
                 OR (creators_video.posted_at IS NULL AND EXCLUDED.posted_at IS NOT NULL)
-            RETURNING (xmax = 0)
-            """,
+                OR ({newer} AND (creators_video.stats_captured_at, {", ".join(f"creators_video.{n}" for n in latest)})
+                    IS DISTINCT FROM (EXCLUDED.stats_captured_at, {", ".join(f"EXCLUDED.{n}" for n in latest)}))
+            RETURNING id, creator_id, (xmax = 0)
+            """,  # noqa: S608 - identifiers are our constants; values travel as parameters
             {"now": captured_at},
         )
-        videos_created = sum(1 for (inserted,) in cursor.fetchall() if inserted)
+        written = cursor.fetchall()
+        videos_created = sum(1 for _id, _creator, inserted in written if inserted)
+        # A new snapshot moves the video's latest copy, so its video is in `written`; only a late
+        # snapshot (a slot older than the copy) needs a lookup.
+        creator_of = {video_id: creator_id for video_id, creator_id, _inserted in written}
         cursor.execute(
             """
             INSERT INTO creators_videostats (video_id, captured_at, views, likes, comments, shares, saves,
@@ -114,8 +132,10 @@ def store_pulls(*, pulls: Sequence[tuple[int, CreatorMetrics]], captured_at: dat
             {"at": captured_at},
         )
         fresh_stats = {video_id for (video_id,) in cursor.fetchall()}
-        if fresh_stats:
-            copy_latest_stats(cursor, video_ids_sql="SELECT unnest(%s::bigint[])", params=[sorted(fresh_stats)])
+        late = sorted(fresh_stats - creator_of.keys())
+        if late:
+            cursor.execute("SELECT id, creator_id FROM creators_video WHERE id = ANY(%s)", [late])
+            creator_of.update(cursor.fetchall())
         cursor.execute(
             """
             INSERT INTO creators_followersnapshot (creator_id, captured_on, follower_count, following_count,
@@ -147,7 +167,7 @@ def store_pulls(*, pulls: Sequence[tuple[int, CreatorMetrics]], captured_at: dat
                 avatar_url = COALESCE(p.avatar_url, c.avatar_url),
                 is_verified = COALESCE(p.is_verified, c.is_verified),
                 search_document = COALESCE(p.search_document, c.search_document),
-                last_posted_at = GREATEST(c.last_posted_at, latest.posted_at),
+                last_posted_at = GREATEST(c.last_posted_at, p.last_posted_at),
                 last_seen_at = %(at)s,
                 synced_at = GREATEST(c.synced_at, %(at)s),
                 sync_status = %(ok)s,
@@ -156,15 +176,12 @@ def store_pulls(*, pulls: Sequence[tuple[int, CreatorMetrics]], captured_at: dat
                 -- the transaction's clock, not the slot: scoring clears score_stale only for rows it loaded
                 updated_at = now()
             FROM pull_profiles p
-            LEFT JOIN LATERAL (
-                SELECT max(v.posted_at) AS posted_at FROM pull_videos v WHERE v.creator_id = p.creator_id
-            ) latest ON true
             WHERE c.id = p.creator_id
             """,
             {
                 "at": captured_at,
                 "ok": Creator.SyncStatus.OK,
-                "stale": sorted(changed_followers | _creators_of(cursor, fresh_stats)),
+                "stale": sorted(changed_followers | {creator_of[video_id] for video_id in fresh_stats}),
             },
         )
         cursor.execute("DROP TABLE pull_videos, pull_profiles")
@@ -174,15 +191,6 @@ def store_pulls(*, pulls: Sequence[tuple[int, CreatorMetrics]], captured_at: dat
         snapshots_created=len(fresh_stats),
         follower_snapshots_written=len(changed_followers),
     )
-
-
-def _creators_of(cursor: object, video_ids: set[int]) -> set[int]:
-    if not video_ids:
-        return set()
-    cursor.execute(  # type: ignore[attr-defined]
-        "SELECT DISTINCT creator_id FROM creators_video WHERE id = ANY(%s)", [sorted(video_ids)]
-    )
-    return {creator_id for (creator_id,) in cursor.fetchall()}  # type: ignore[attr-defined]
 
 
 def _stage(cursor: object, table: str, columns: tuple[tuple[str, str], ...], rows: list[tuple[object, ...]]) -> None:
@@ -209,6 +217,7 @@ def _video_rows(pulls: Sequence[tuple[int, CreatorMetrics]]) -> list[tuple[objec
                 v.duration_s,
                 v.share_url,
                 v.is_paid_partnership,
+                discloses_sponsorship(caption=v.caption, hashtags=v.hashtags, paid=v.is_paid_partnership),
                 v.views,
                 v.likes,
                 v.comments,
@@ -248,6 +257,7 @@ def _profile_rows(pulls: Sequence[tuple[int, CreatorMetrics]], documents: dict[i
             p.avatar_url,
             p.is_verified,
             documents.get(creator_id),
+            max((v.posted_at for v in metrics.videos if v.posted_at), default=None),
         )
     return list(rows.values())
 

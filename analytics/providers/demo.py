@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from analytics.providers.base import CreatorMetrics, CreatorRef, ProfileSnapshot, VideoSnapshot
+from creators.models import Creator, FollowerSnapshot
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # the demo world's first day
 _HASHTAGS = ("fyp", "tutorial", "routine", "review", "haul", "recipe", "workout", "vlog", "tips", "grwm")
@@ -49,6 +50,21 @@ class _Persona:
         self.paid_every = rng.randint(4, 12)  # every n-th video is a paid partnership
 
 
+def _anchor(creator_id: int, persona: _Persona, at: datetime) -> tuple[datetime, int]:
+    """Where the creator's follower curve starts: its earliest snapshot from before the slot's day (the
+    seed's, an import's or an earlier pull's), which this pull never writes, so a repeated pull of the
+    same slot gets the same count. Without one, the curve starts flat at the stored count."""
+    first = (
+        FollowerSnapshot.objects.filter(creator_id=creator_id, captured_on__lt=at.date())
+        .order_by("captured_on")
+        .first()
+    )
+    if first is not None:
+        return datetime.combine(first.captured_on, datetime.min.time(), tzinfo=UTC), first.follower_count
+    stored = Creator.objects.filter(pk=creator_id).values_list("follower_count", flat=True).first()
+    return at, stored or persona.base_followers
+
+
 class DemoProvider:
     name = "demo"
 
@@ -62,23 +78,19 @@ class DemoProvider:
             time.sleep(self.latency_s)
         at = (at or datetime.now(UTC)).astimezone(UTC)
         persona = _Persona(creator.handle)
-        followers = self._followers(persona, at)
+        followers = self._followers(persona, _anchor(creator.creator_id, persona, at), at)
         videos = self._videos(creator, persona, at, followers, max_videos)
-        likes_total = sum(v.likes for v in videos) * 3
-        profile = ProfileSnapshot(
-            captured_at=at,
-            follower_count=followers,
-            following_count=_rng("following", creator.handle).randint(20, 900),
-            likes_count=likes_total,
-            video_count=self._videos_posted(persona, at),
-        )
+        # Only followers move: the stored likes, following and video counts (from the import or the
+        # seed) are kept as they are, so a demo creator's header stays believable.
+        profile = ProfileSnapshot(captured_at=at, follower_count=followers)
         return CreatorMetrics(profile=profile, videos=tuple(videos))
 
     @staticmethod
-    def _followers(persona: _Persona, at: datetime) -> int:
-        days = max((at - EPOCH).total_seconds() / 86400, 0)
-        count = persona.base_followers * math.exp(persona.daily_growth * days)
-        if persona.anomaly == "follower_spike" and days >= persona.spike_day:
+    def _followers(persona: _Persona, anchor: tuple[datetime, int], at: datetime) -> int:
+        since, base = anchor
+        days = max((at - since).total_seconds() / 86400, 0)
+        count = base * math.exp(persona.daily_growth * days)
+        if persona.anomaly == "follower_spike" and days >= persona.spike_day % 60 + 7:
             count *= 1.8  # an overnight jump no organic growth explains
         return int(count)
 

@@ -169,6 +169,28 @@ def test_reimporting_a_video_file_adds_no_snapshot_but_changed_counts_do(tmp_pat
     assert sorted(VideoStats.objects.values_list("views", flat=True)) == [100, 150]
 
 
+def test_a_video_file_keeps_the_latest_stats_on_the_video_and_marks_its_creator_for_scoring(tmp_path, workspace):
+    path = _write_csv(tmp_path / "v.csv", [("maya", "1", "100")], ("username", "video_id", "views"))
+    _import(workspace, path=path)
+    Creator.objects.update(score_stale=False)  # as a scoring run leaves it
+    _write_csv(path, [("maya", "1", "150")], ("username", "video_id", "views"))
+
+    _import(workspace, path=path)
+
+    video = Video.objects.get()
+    assert (video.views, video.stats_captured_at) == (150, VideoStats.objects.latest("captured_at").captured_at)
+    assert Creator.objects.get().score_stale
+
+
+def test_imported_videos_are_classified_sponsored_by_their_captions(tmp_path, workspace):
+    rows = [("maya", "1", "New serum #ad"), ("maya", "2", "my #adventure")]
+    path = _write_csv(tmp_path / "v.csv", rows, ("username", "video_id", "caption"))
+
+    _import(workspace, path=path)
+
+    assert dict(Video.objects.values_list("platform_video_id", "is_sponsored")) == {"1": True, "2": False}
+
+
 def test_bad_rows_are_rejected_with_row_numbers_and_good_rows_still_land(tmp_path, workspace):
     rows = [
         ("good.one", "10", "US"),

@@ -12,17 +12,9 @@ from accounts import services
 from accounts.models import Invitation, Role
 from accounts.tenancy import workspace_scope
 from config.celery import app as celery_app
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(predicate, timeout_s=20.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture
@@ -43,9 +35,9 @@ def test_invitation_enqueued_on_commit_is_sent_by_the_worker(worker, workspace, 
         with scopes_disabled():
             return Invitation.objects.get(pk=invitation.pk).sent_at is not None
 
-    assert _wait_for(sent), "the worker did not send the invitation"
+    assert wait_for(sent), "the worker did not send the invitation"
     assert [message.to for message in mail.outbox] == [["worker@brand.test"]]
-    assert _wait_for(
+    assert wait_for(
         lambda: TaskResult.objects.filter(task_name__endswith="send_invitation_email_task", status="SUCCESS").exists()
     )
 

@@ -21,6 +21,7 @@ from analytics.providers.demo import DemoProvider
 from analytics.tasks import sync_creators_task
 from creators.models import Creator, FollowerSnapshot, Video, VideoStats
 from tests.factories import CreatorFactory
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -54,15 +55,6 @@ def _start_worker(name: str) -> subprocess.Popen[bytes]:
     )  # fmt: skip
 
 
-def _wait_for(predicate, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_a_worker_killed_mid_pull_loses_nothing_and_duplicates_nothing():
     creators = [CreatorFactory(handle=f"killed{i}") for i in range(8)]
     ids = [c.pk for c in creators]
@@ -90,7 +82,7 @@ def test_a_worker_killed_mid_pull_loses_nothing_and_duplicates_nothing():
 
     second = _start_worker("second")
     try:
-        assert _wait_for(lambda: VideoStats.objects.count() >= expected_videos, timeout_s=60), (
+        assert wait_for(lambda: VideoStats.objects.count() >= expected_videos, timeout_s=60), (
             "the killed task was not re-delivered"
         )
         time.sleep(VISIBILITY_TIMEOUT_S + 2)  # a second re-delivery, if any, would land by now
