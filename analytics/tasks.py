@@ -4,6 +4,7 @@ from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
 from analytics import brand_safety, scoring_services, sync
@@ -31,13 +32,24 @@ def sync_creators_task(self, creator_ids: list[int], slot: str) -> dict[str, int
         delay = sync.retry_delay(self.request.retries, result.retry_after)
         sync_creators_task.apply_async((result.retry, slot), countdown=delay)
     if result.stored.snapshots_created or result.stored.follower_snapshots_written:
-        score_stale_creators_task.delay()
+        queue_stale_scoring()
     return {
         "creators": result.stored.creators,
         "snapshots_created": result.stored.snapshots_created,
         "failed": len(result.failed),
         "retry": len(result.retry),
     }
+
+
+SCORING_DEBOUNCE_S = 30
+
+
+def queue_stale_scoring() -> None:
+    """Many pull tasks finish within seconds of each other; each run of the stale scoring loads the
+    whole index, so one run is queued for all of them: the first queues it a little later, the rest
+    see it queued."""
+    if cache.add("analytics:stale-scoring-queued", "1", timeout=SCORING_DEBOUNCE_S):
+        score_stale_creators_task.apply_async(countdown=SCORING_DEBOUNCE_S)
 
 
 @shared_task(acks_late=True)

@@ -259,3 +259,18 @@ def test_the_video_keeps_the_stats_of_its_newest_slot_even_when_an_older_one_lan
     video = Video.objects.get()
     assert (video.views, video.stats_captured_at) == (1500, later)
     assert sorted(VideoStats.objects.values_list("views", flat=True)) == [1000, 1500]
+
+
+def test_pull_tasks_finishing_together_queue_one_scoring_run(monkeypatch):
+    from django.core.cache import cache
+
+    from analytics import tasks
+
+    cache.delete("analytics:stale-scoring-queued")
+    queued = []
+    monkeypatch.setattr(tasks.score_stale_creators_task, "apply_async", lambda **kwargs: queued.append(kwargs))
+
+    for _ in range(5):
+        tasks.queue_stale_scoring()
+
+    assert queued == [{"countdown": tasks.SCORING_DEBOUNCE_S}]
