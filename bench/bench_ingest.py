@@ -124,7 +124,7 @@ def _worker(out_path: str) -> None:
         json.dumps(
             [
                 {
-                    "name": "ingest.rows_per_s",
+                    "name": "rows_per_s",
                     "value": round(rate),
                     "unit": "rows/s",
                     "baseline": round(copy_rate),

@@ -159,7 +159,7 @@ def _worker(out_path: str) -> None:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures = [
         {
-            "name": "scoring.seconds",
+            "name": "seconds",
             "value": round(scoring_s, 2),
             "unit": "s",
             "baseline": round(sql_s, 2),
@@ -169,7 +169,7 @@ def _worker(out_path: str) -> None:
             "stats_rows": CREATORS * VIDEOS_PER_CREATOR,
         },
         {
-            "name": "scoring.peak_rss_mib",
+            "name": "peak_rss_mib",
             "value": round(peak_mib),
             "unit": "MiB",
             "baseline": MEMORY_BUDGET_MIB,
