@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from analytics import scoring_services
+from analytics.demo_names import FIRST
 from creators import index_services
 from creators.index_services import VideoRow, VideoStatsRow
 from creators.models import CreatorScoreHistory
@@ -35,46 +36,7 @@ COUNTRIES = {  # country: (weight, languages, cities)
     "ID": (3, ["id"], ["Jakarta", "Surabaya"]),
     "JP": (2, ["ja"], ["Tokyo", "Osaka"]),
 }
-FIRST = [
-    "maya",
-    "zoe",
-    "lena",
-    "amir",
-    "noah",
-    "ines",
-    "lucas",
-    "sofia",
-    "kai",
-    "nina",
-    "omar",
-    "eva",
-    "leo",
-    "chloe",
-    "mateo",
-    "aria",
-    "jonas",
-    "lea",
-    "ravi",
-    "yuki",
-    "ana",
-    "theo",
-    "mila",
-    "sam",
-    "ella",
-    "diego",
-    "freya",
-    "nora",
-    "hugo",
-    "iris",
-    "jade",
-    "felix",
-    "lola",
-    "marco",
-    "priya",
-    "tom",
-    "clara",
-    "elif",
-]
+
 SUFFIX = [
     "",
     ".glow",
