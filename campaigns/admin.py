@@ -1,0 +1,97 @@
+"""Campaign tables in admin, for support and data fixes. Stage changes go through
+`campaigns.services.move_collaboration` only, so the stage and the transition log are read-only here."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from campaigns.models import (
+    Campaign,
+    Collaboration,
+    CollaborationTransition,
+    Deliverable,
+    DeliverableSubmission,
+    Payout,
+    ReviewComment,
+    Shipment,
+)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "workspace", "objective", "status", "budget", "start_date", "end_date", "owner"]
+    list_filter = ["status", "objective", "workspace"]
+    search_fields = ["name", "workspace__name", "owner__email"]
+    raw_id_fields = ["owner"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Collaboration)
+class CollaborationAdmin(admin.ModelAdmin):
+    list_display = ["creator", "campaign", "workspace", "stage", "compensation_type", "fee", "stage_changed_at"]
+    list_filter = ["stage", "compensation_type", "workspace"]
+    search_fields = ["creator__handle", "campaign__name"]
+    raw_id_fields = ["campaign", "creator", "shortlisted_by"]
+    # The stage moves through the pipeline service, which validates it and writes the transition log.
+    readonly_fields = ["stage", "stage_changed_at"]
+
+
+@admin.register(CollaborationTransition)
+class CollaborationTransitionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "collaboration", "from_stage", "to_stage", "by", "workspace"]
+    list_filter = ["to_stage", "workspace"]
+    search_fields = ["collaboration__creator__handle", "collaboration__campaign__name", "by__email", "note"]
+    date_hierarchy = "created_at"
+
+    # Append-only: the pipeline's history is evidence, so nobody adds, edits or deletes it here.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(admin.ModelAdmin):
+    list_display = ["collaboration", "format", "count", "status", "draft_due_on", "live_due_on", "workspace"]
+    list_filter = ["format", "status", "workspace"]
+    search_fields = ["collaboration__creator__handle", "collaboration__campaign__name", "live_url"]
+    raw_id_fields = ["collaboration", "video"]
+
+
+@admin.register(DeliverableSubmission)
+class DeliverableSubmissionAdmin(admin.ModelAdmin):
+    list_display = ["deliverable", "round_number", "submitted_at", "submitted_by", "workspace"]
+    list_filter = ["workspace"]
+    search_fields = ["deliverable__collaboration__creator__handle", "link"]
+    raw_id_fields = ["deliverable", "submitted_by"]
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(admin.ModelAdmin):
+    list_display = ["submission", "author", "created_at", "workspace"]
+    list_filter = ["workspace"]
+    search_fields = ["body", "author__email"]
+    raw_id_fields = ["submission", "author"]
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(admin.ModelAdmin):
+    # The address stays off the list (it is personal data); it shows on the row's own page only.
+    list_display = ["collaboration", "status", "carrier", "tracking_number", "shipped_at", "workspace"]
+    list_filter = ["status", "carrier", "workspace"]
+    search_fields = ["collaboration__creator__handle", "tracking_number", "description"]
+    raw_id_fields = ["collaboration"]
+
+
+@admin.register(Payout)
+class PayoutAdmin(admin.ModelAdmin):
+    list_display = ["collaboration", "amount", "status", "due_on", "paid_at", "reference", "workspace"]
+    list_filter = ["status", "workspace"]
+    search_fields = ["collaboration__creator__handle", "collaboration__campaign__name", "reference"]
+    raw_id_fields = ["collaboration", "recorded_by"]
+    readonly_fields = ["recorded_by"]
