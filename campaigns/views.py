@@ -1,10 +1,119 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Campaign pages: the list with spend against budget, creation, and a campaign's pipeline board where
+collaborations move stage by stage (htmx), with recommendations and the budget split by tier."""
 
-from accounts.access import dashboard_view
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import WorkspaceRequest, dashboard_view
+from accounts.models import Role
+from campaigns import selectors, services
+from campaigns.forms import CampaignForm, MoveForm
+from campaigns.models import Campaign, Collaboration
+from campaigns.pipeline import Stage, allowed_next_stages
+from campaigns.recommendations import recommendations
+from core.errors import ApplicationError
+from core.forms import add_form_errors
+from creators.models import Creator
+
+# The board's columns, in pipeline order; declined and cancelled collaborations are listed under it.
+BOARD_STAGES = [stage for stage in Stage if stage not in (Stage.DECLINED, Stage.CANCELLED)]
+CLOSED_STAGES = (Stage.DECLINED, Stage.CANCELLED)
+
+
+def _can_write(request: WorkspaceRequest) -> bool:
+    return bool(request.membership.has_role(Role.MANAGER))
 
 
 @dashboard_view()
-def campaign_list(request: HttpRequest) -> HttpResponse:
-    # Campaign models arrive with the campaigns issue; until then the page says what to do first.
-    return render(request, "campaigns/campaign_list.html")
+def campaign_list(request: WorkspaceRequest) -> HttpResponse:
+    form = CampaignForm(initial={"currency": "USD", "objective": Campaign.Objective.AWARENESS})
+    status = 200
+    if request.method == "POST":
+        form = CampaignForm(request.POST)
+        if form.is_valid():
+            try:
+                campaign = services.create_campaign(workspace=request.workspace, by=request.user, **form.cleaned_data)
+                messages.success(request, f"{campaign.name} created. Shortlist creators from the recommendations.")
+                return redirect("campaigns:campaign-detail", campaign_pk=campaign.pk)
+            except ApplicationError as exc:
+                add_form_errors(form, exc)
+        status = 400
+    context = {
+        "campaigns": selectors.campaigns_with_spend(workspace=request.workspace),
+        "form": form,
+        "can_write": _can_write(request),
+    }
+    return render(request, "campaigns/campaign_list.html", context, status=status)
+
+
+def _board_context(request: WorkspaceRequest, campaign: Campaign) -> dict[str, object]:
+    collaborations = list(selectors.collaborations_for_campaign(campaign=campaign))
+    by_stage: dict[str, list[Collaboration]] = {stage.value: [] for stage in Stage}
+    for collaboration in collaborations:
+        collaboration.next_stages = sorted(allowed_next_stages(collaboration.stage), key=list(Stage).index)  # type: ignore[attr-defined]
+        by_stage[collaboration.stage].append(collaboration)
+    return {
+        "campaign": campaign,
+        "columns": [(stage, by_stage[stage.value]) for stage in BOARD_STAGES],
+        "closed": [c for stage in CLOSED_STAGES for c in by_stage[stage.value]],
+        "can_write": _can_write(request),
+    }
+
+
+@dashboard_view()
+def campaign_detail(request: WorkspaceRequest, campaign_pk: int) -> HttpResponse:
+    campaign = selectors.get_campaign(workspace=request.workspace, pk=campaign_pk)
+    if campaign is None:
+        raise Http404
+    allocation = selectors.budget_allocation_by_tier(campaign=campaign)
+    context = {
+        **_board_context(request, campaign),
+        "allocation": allocation,
+        "allocation_labels": [a.tier for a in allocation],
+        "allocation_values": [float(a.committed) for a in allocation],
+        "has_commitments": any(a.committed for a in allocation),
+        "recommendations": recommendations(campaign=campaign),
+        "in_pipeline": sum(
+            n for stage, n in selectors.pipeline_counts(campaign=campaign).items() if stage not in CLOSED_STAGES
+        ),
+    }
+    return render(request, "campaigns/campaign_detail.html", context)
+
+
+@require_POST
+@dashboard_view()
+def collaboration_move(request: WorkspaceRequest, collaboration_pk: int) -> HttpResponse:
+    collaboration = get_object_or_404(
+        Collaboration.objects.filter(workspace=request.workspace).select_related("campaign"), pk=collaboration_pk
+    )
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a stage to move to.")
+    else:
+        try:
+            moved = services.move_collaboration(collaboration=collaboration, by=request.user, **form.cleaned_data)
+            messages.success(request, f"@{moved.creator.handle} moved to {moved.get_stage_display().lower()}.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    if getattr(request, "htmx", False):
+        campaign = selectors.get_campaign(workspace=request.workspace, pk=collaboration.campaign_id)
+        context = {**_board_context(request, campaign), "from_htmx": True}  # type: ignore[arg-type]
+        return render(request, "campaigns/_board.html", context)
+    return redirect("campaigns:campaign-detail", campaign_pk=collaboration.campaign_id)
+
+
+@require_POST
+@dashboard_view()
+def campaign_shortlist(request: WorkspaceRequest, campaign_pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.filter(workspace=request.workspace), pk=campaign_pk)
+    ids = [int(pk) for pk in request.POST.getlist("creator") if pk.isdigit()][:500]
+    try:
+        added = services.shortlist_creators(
+            campaign=campaign, creators=Creator.objects.filter(pk__in=ids), by=request.user
+        )
+        messages.success(request, f"{len(added)} creator{'s' if len(added) != 1 else ''} shortlisted.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("campaigns:campaign-detail", campaign_pk=campaign.pk)

@@ -14,6 +14,7 @@ from django_scopes import scopes_disabled
 from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, Invitation, Membership, Role
+from campaigns.models import Campaign, Collaboration
 from creators.models import (
     BrandSafetyHit,
     BrandSafetyTerm,
@@ -27,6 +28,7 @@ from creators.models import (
     Tag,
     Video,
 )
+from tests.campaigns.factories import CampaignFactory, CollaborationFactory
 from tests.factories import (
     CreatorFactory,
     CreatorUserFactory,
@@ -66,6 +68,7 @@ MARKERS = (
     "Acme secret search",
     "acme-secret-term",
     "acme-secret-excerpt",
+    "Acme secret campaign",
 )
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -112,6 +115,8 @@ def world():
         )
         a_search = SavedSearch.objects.create(workspace=a, name="Acme secret search", query_string="q=acme")
         a_term = BrandSafetyTerm.objects.create(workspace=a, term="acme-secret-term")
+        a_campaign = CampaignFactory(workspace=a, name="Acme secret campaign")
+        a_collaboration = CollaborationFactory(campaign=a_campaign, creator=shared)
         video = Video.objects.create(creator=shared, platform_video_id="acme-v1", caption="a public caption")
         BrandSafetyHit.objects.create(
             workspace=a, creator=shared, video=video, term="acme-secret-term", field="caption",
@@ -128,6 +133,8 @@ def world():
         "import_job": a_import.pk,
         "saved_search": a_search.pk,
         "brand_safety_term": a_term.pk,
+        "campaign": a_campaign.pk,
+        "collaboration": a_collaboration.pk,
     }
     return {"a": a, "alice": alice, "bob": bob, "creator": creator, "objects": objects}
 
@@ -147,6 +154,8 @@ def _snapshot():
             sorted(SavedSearch.objects.values_list("pk", "name", "query_string")),
             sorted(BrandSafetyTerm.objects.values_list("pk", "term")),
             sorted(BrandSafetyHit.objects.values_list("pk", "term", "excerpt")),
+            sorted(Campaign.objects.values_list("pk", "name", "status")),
+            sorted(Collaboration.objects.values_list("pk", "stage")),
         )
 
 
