@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("portal/tiktok/", include("analytics.portal_urls")),
+    path("portal/campaigns/", include("campaigns.portal_urls")),
     path("portal/", include("creators.portal_urls")),
     path("creators/", include("analytics.creator_urls")),  # panels the creator page loads with htmx
     path("creators/", include("creators.urls")),

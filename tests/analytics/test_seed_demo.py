@@ -106,3 +106,24 @@ def test_seed_demo_scores_every_demo_creator_with_weeks_of_history_and_installs_
     assert Creator.objects.exclude(authenticity_flags=[]).exists()
     tasks = set(PeriodicTask.objects.values_list("task", flat=True))
     assert {"analytics.tasks.sweep_metrics_task", "analytics.tasks.score_stale_creators_task"} <= tasks
+
+
+def test_seed_demo_gives_the_demo_brand_campaigns_in_every_status_and_every_stage_once():
+    from campaigns.models import Campaign, Collaboration, CollaborationTransition, Payout
+    from campaigns.pipeline import CampaignStatus, Stage
+
+    call_command("seed_demo", force=True, synthetic=400, verbosity=0)
+    call_command("seed_demo", force=True, synthetic=400, verbosity=0)
+
+    with scopes_disabled():
+        campaigns = Campaign.objects.filter(workspace__slug="glow-skincare")
+        assert set(campaigns.values_list("status", flat=True)) == set(CampaignStatus.values)
+        assert campaigns.count() == 4  # the second run added none
+        stages = set(Collaboration.objects.filter(campaign__in=campaigns).values_list("stage", flat=True))
+        assert stages == set(Stage.values)
+        paid = Collaboration.objects.get(campaign__name="Spring glow launch", stage=Stage.PAID)
+        # Reached through the allowed moves, each one recorded.
+        assert CollaborationTransition.objects.filter(collaboration=paid).count() == 8
+        assert Payout.objects.filter(collaboration__campaign__in=campaigns).exists()
+        demo_creator = User.objects.get(email="creator@demo.creatordesk.test").creator_profile
+        assert Collaboration.objects.filter(creator=demo_creator).count() == 4

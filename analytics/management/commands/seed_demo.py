@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role, User, Workspace
 from accounts.services import create_workspace
 from accounts.tenancy import workspace_scope
+from analytics.demo_campaigns import load_demo_campaigns
 from analytics.demo_data import DEMO_CREATORS_FILE, read_demo_creators
 from analytics.demo_index import load_demo_index, load_demo_workspace_layers, score_demo_history
 from analytics.schedules import install_schedules
@@ -84,6 +85,10 @@ class Command(BaseCommand):
                         defaults={"role": Role.OWNER if index == 0 else Role.MANAGER},
                     )
         scored = score_demo_history(today=timezone.now())
+        brand = Workspace.objects.get(slug=WORKSPACES[0][1])
+        with workspace_scope(brand), transaction.atomic():
+            # After scoring: the campaigns shortlist the best-scored creators.
+            load_demo_campaigns(workspace=brand, by=marketer, today=timezone.now().date(), demo_creator=creator)
         install_schedules()
         self.stdout.write(
             self.style.SUCCESS(
