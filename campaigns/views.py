@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import WorkspaceRequest, dashboard_view
 from accounts.models import Role
 from campaigns import selectors, services
+from campaigns.disclosure import DisclosureStatus, disclosure_status
 from campaigns.forms import CampaignForm, MoveForm
-from campaigns.models import Campaign, Collaboration
+from campaigns.models import Campaign, Collaboration, Deliverable
 from campaigns.pipeline import Stage, allowed_next_stages
 from campaigns.recommendations import recommendations
 from core.errors import ApplicationError
@@ -54,8 +55,16 @@ def _board_context(request: WorkspaceRequest, campaign: Campaign) -> dict[str, o
     for collaboration in collaborations:
         collaboration.next_stages = sorted(allowed_next_stages(collaboration.stage), key=list(Stage).index)  # type: ignore[attr-defined]
         by_stage[collaboration.stage].append(collaboration)
+    # Live posts without a disclosure: the same check as the collaboration page, over one query.
+    live = Deliverable.objects.filter(
+        workspace_id=campaign.workspace_id, collaboration__campaign=campaign, video__isnull=False
+    ).select_related("video")
+    undisclosed = {d.collaboration_id for d in live if disclosure_status(d) is DisclosureStatus.MISSING}
+    for collaboration in collaborations:
+        collaboration.undisclosed = collaboration.pk in undisclosed  # type: ignore[attr-defined]
     return {
         "campaign": campaign,
+        "undisclosed_count": len(undisclosed),
         "columns": [(stage, by_stage[stage.value]) for stage in BOARD_STAGES],
         "closed": [c for stage in CLOSED_STAGES for c in by_stage[stage.value]],
         "can_write": _can_write(request),
@@ -117,3 +126,24 @@ def campaign_shortlist(request: WorkspaceRequest, campaign_pk: int) -> HttpRespo
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("campaigns:campaign-detail", campaign_pk=campaign.pk)
+
+
+@dashboard_view()
+def collaboration_detail(request: WorkspaceRequest, collaboration_pk: int) -> HttpResponse:
+    """One collaboration's paper trail: every stage change with who and when, what was agreed, the
+    deliverables (with a disclosure check once a live video is linked) and the payouts."""
+    collaboration = get_object_or_404(
+        Collaboration.objects.filter(workspace=request.workspace).select_related("campaign", "creator"),
+        pk=collaboration_pk,
+    )
+    deliverables = list(collaboration.deliverables.select_related("video").order_by("live_due_on", "pk"))
+    context = {
+        "collaboration": collaboration,
+        "campaign": collaboration.campaign,
+        "history": selectors.collaboration_history(collaboration=collaboration),
+        "deliverables": [(d, disclosure_status(d)) for d in deliverables],
+        "payouts": collaboration.payouts.order_by("due_on", "pk"),
+        "next_stages": sorted(allowed_next_stages(collaboration.stage), key=list(Stage).index),
+        "can_write": _can_write(request),
+    }
+    return render(request, "campaigns/collaboration_detail.html", context)

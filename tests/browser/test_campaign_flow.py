@@ -26,10 +26,10 @@ def test_create_a_campaign_shortlist_and_move_on_the_board(page, live_server, de
     checkboxes.nth(0).check()
     checkboxes.nth(1).check()
     page.click("#shortlist-selected")
-    page.wait_for_selector('[data-stage="shortlisted"] .list-group-item a')
-    assert page.locator('[data-stage="shortlisted"] .list-group-item a').count() == 2
+    page.wait_for_selector('[data-stage="shortlisted"] [id^=collaboration-]')
+    assert page.locator('[data-stage="shortlisted"] [id^=collaboration-]').count() == 2
 
     page.locator('[data-stage="shortlisted"] button[title="Move to invited"]').first.click()
-    page.wait_for_selector('[data-stage="invited"] .list-group-item a')
-    assert page.locator('[data-stage="invited"] .list-group-item a').count() == 1
+    page.wait_for_selector('[data-stage="invited"] [id^=collaboration-]')
+    assert page.locator('[data-stage="invited"] [id^=collaboration-]').count() == 1
     screenshot(page, "campaign-board")

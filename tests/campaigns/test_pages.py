@@ -106,3 +106,32 @@ def test_recommendations_exclude_the_pipeline_and_rank_score_with_audience_fit(c
             "fits",
             "misfit",
         }
+
+
+def test_a_collaboration_page_shows_its_history_and_flags_an_undisclosed_live_post(client, manager, workspace):
+    from accounts.tenancy import workspace_scope
+    from campaigns.services import add_deliverable, move_collaboration
+    from creators.models import Video
+
+    collaboration = CollaborationFactory(campaign=CampaignFactory(workspace=workspace))
+    with workspace_scope(workspace):
+        move_collaboration(collaboration=collaboration, to_stage="invited", by=manager, note="Sent the deck")
+        hidden = add_deliverable(collaboration=collaboration, by=manager, format="in_feed_video")
+        shown = add_deliverable(collaboration=collaboration, by=manager, format="story")
+    creator = collaboration.creator
+    for deliverable, caption in ((hidden, "my new favourite serum"), (shown, "my new favourite serum #ad")):
+        video = Video.objects.create(creator=creator, platform_video_id=caption[-3:], caption=caption)
+        type(deliverable).objects.with_scopes_disabled().filter(pk=deliverable.pk).update(video=video)
+    client.force_login(manager)
+
+    html = client.get(reverse("campaigns:collaboration-detail", args=[collaboration.pk])).content.decode()
+
+    assert "Shortlisted → Invited" in html and "Sent the deck" in html
+    deliverables = html[html.index('id="deliverables"') : html.index('id="payouts"')]
+    assert deliverables.count(">Missing<") == 1 and deliverables.count(">Disclosed<") == 1
+
+    board = client.get(reverse("campaigns:campaign-detail", args=[collaboration.campaign_id])).content.decode()
+    assert 'id="disclosure-flags"' in board and "no disclosure" in board
+    Video.objects.filter(deliverables=hidden).update(caption="my new favourite serum #sponsored")
+    board = client.get(reverse("campaigns:campaign-detail", args=[collaboration.campaign_id])).content.decode()
+    assert 'id="disclosure-flags"' not in board
