@@ -1,4 +1,5 @@
-"""Scan recent captions and hashtags for a workspace's must-avoid terms and keep every hit.
+"""Scan recent captions and hashtags for a workspace's must-avoid terms (its own list and the must-avoid
+topics of its campaigns' briefs) and keep every hit.
 
 A scan covers the whole index (a hit must be filterable in discovery before anyone opens the profile)
 over the scoring window, and replaces the workspace's hits with what it found, so it is idempotent and
@@ -14,6 +15,7 @@ from accounts.models import Workspace
 from accounts.tenancy import workspace_scope
 from analytics import scoring
 from analytics.scoring_services import copy_frame
+from briefs.models import Brief
 from creators.brand_safety import HitRow, replace_brand_safety_hits
 from creators.models import BrandSafetyTerm
 
@@ -24,6 +26,7 @@ def scan_workspace(*, workspace_id: int, as_of: datetime | None = None) -> int:
     as_of = as_of or datetime.now(UTC)
     with workspace_scope(workspace):
         terms = list(BrandSafetyTerm.objects.filter(workspace=workspace).values_list("term", flat=True))
+        terms += brief_must_avoid_terms(workspace=workspace)
         if not terms:
             return replace_brand_safety_hits(workspace=workspace, hits=[], found_at=as_of)
         videos = copy_frame(
@@ -43,5 +46,13 @@ def scan_workspace(*, workspace_id: int, as_of: datetime | None = None) -> int:
         return replace_brand_safety_hits(workspace=workspace, hits=hits, found_at=as_of)
 
 
+def brief_must_avoid_terms(*, workspace: Workspace) -> list[str]:
+    """The must-avoid topics of the latest brief version of each of the workspace's campaigns."""
+    latest = Brief.objects.filter(workspace=workspace).order_by("campaign_id", "-version").distinct("campaign_id")
+    return sorted({term for brief in latest for term in brief.must_avoid_terms})
+
+
 def workspaces_with_terms() -> list[int]:
-    return sorted(set(BrandSafetyTerm.objects.with_scopes_disabled().values_list("workspace_id", flat=True)))
+    own = BrandSafetyTerm.objects.with_scopes_disabled().values_list("workspace_id", flat=True)
+    from_briefs = Brief.objects.with_scopes_disabled().exclude(must_avoid="").values_list("workspace_id", flat=True)
+    return sorted(set(own) | set(from_briefs))

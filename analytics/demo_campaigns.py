@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from briefs.services import publish_brief
 from campaigns import services
 from campaigns.models import Campaign, Collaboration
 from campaigns.pipeline import Stage
@@ -67,6 +68,8 @@ def load_demo_campaigns(*, workspace: Any, by: Any, today: datetime.date, demo_c
             _advance(by_creator[creator.pk], stage=stage, by=by, today=today)
         for step in STATUS_PATHS[status]:
             campaign = services.update_campaign(campaign=campaign, by=by, status=step)
+        if index == 0:
+            _publish_demo_brief(campaign=campaign, by=by)
     return len(CAMPAIGNS)
 
 
@@ -90,3 +93,19 @@ def _advance(collaboration: Collaboration, *, stage: str, by: Any, today: dateti
                 currency="USD",
                 due_on=today + datetime.timedelta(days=14),
             )
+
+
+def _publish_demo_brief(*, campaign: Campaign, by: Any) -> None:
+    """Two versions, so the portal and the campaign page have a change to show."""
+    content = {
+        "objective": "Show your real night routine with the Glow serum: how it feels, not a claim sheet.",
+        "key_messages": "Fragrance free.\nWorks under make-up the next morning.",
+        "must_avoid": "competitor brands\nmedical claims",
+        "formats": "1 in-feed video, 30-60 s; 2 stories",
+        "timeline": "Draft within 10 days of receiving the product; live within 5 days of approval.",
+        "examples": "POV hooks, get-ready-with-me, honest first impressions.",
+        "creative_freedom": "Your voice and your edit; we only check the claims.",
+        "disclosure": "Use #ad and TikTok's paid-partnership label on every sponsored post.",
+    }
+    publish_brief(campaign=campaign, by=by, content=content)
+    publish_brief(campaign=campaign, by=by, content=content | {"must_avoid": "competitor brands\nmedical claims\nvape"})

@@ -25,6 +25,7 @@ urlpatterns = [
     path("portal/", include("creators.portal_urls")),
     path("creators/", include("analytics.creator_urls")),  # panels the creator page loads with htmx
     path("creators/", include("creators.urls")),
+    path("campaigns/", include("briefs.urls")),  # the brief panel the campaign page loads with htmx
     path("campaigns/", include("campaigns.urls")),
     path("reports/", include("analytics.urls")),
     path("", include("accounts.urls")),

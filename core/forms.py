@@ -5,7 +5,7 @@ from django import forms
 from core.errors import ApplicationError
 
 
-def add_form_errors(form: forms.Form, error: ApplicationError) -> None:
+def add_form_errors(form: forms.BaseForm, error: ApplicationError) -> None:
     if not error.fields:
         form.add_error(None, error.message)
         return

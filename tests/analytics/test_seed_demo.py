@@ -125,5 +125,11 @@ def test_seed_demo_gives_the_demo_brand_campaigns_in_every_status_and_every_stag
         # Reached through the allowed moves, each one recorded.
         assert CollaborationTransition.objects.filter(collaboration=paid).count() == 8
         assert Payout.objects.filter(collaboration__campaign__in=campaigns).exists()
+        from briefs.models import Brief
+
+        assert list(Brief.objects.filter(campaign__name="Spring glow launch").values_list("version", flat=True)) == [
+            2,
+            1,
+        ]
         demo_creator = User.objects.get(email="creator@demo.creatordesk.test").creator_profile
         assert Collaboration.objects.filter(creator=demo_creator).count() == 4
