@@ -29,3 +29,41 @@ def test_a_marketer_gets_404_in_the_portal(client, manager):
     client.force_login(manager)
 
     assert client.get(reverse("portal-campaigns:card")).status_code == 404
+
+
+def test_a_creator_accepts_or_declines_their_invitation_once(client, creator_user):
+    from django_scopes import scopes_disabled
+
+    from campaigns.models import CollaborationTransition
+
+    mine = creator_user.creator_profile
+    accept = CollaborationFactory(campaign=CampaignFactory(name="Take it"), creator=mine, stage="invited")
+    decline = CollaborationFactory(campaign=CampaignFactory(name="Leave it"), creator=mine, stage="invited")
+    client.force_login(creator_user)
+
+    client.post(reverse("portal-campaigns:respond", args=[accept.pk]), {"response": "accept"})
+    html = client.post(
+        reverse("portal-campaigns:respond", args=[decline.pk]), {"response": "decline"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    again = client.post(reverse("portal-campaigns:respond", args=[accept.pk]), {"response": "decline"})
+
+    with scopes_disabled():
+        accept.refresh_from_db()
+        decline.refresh_from_db()
+        history = CollaborationTransition.objects.get(collaboration=accept)
+    assert (accept.stage, decline.stage) == ("negotiating", "declined")
+    assert (history.by, history.from_stage) == (creator_user, "invited")
+    assert "You declined Leave it" in html
+    assert again.status_code == 302 and accept.stage == "negotiating"  # answered once; refused with a message
+
+
+def test_a_creator_cannot_answer_for_someone_else_or_a_shortlist(client, creator_user):
+    other = CollaborationFactory(creator=CreatorFactory(), stage="invited")
+    shortlisted = CollaborationFactory(creator=creator_user.creator_profile, stage="shortlisted")
+    client.force_login(creator_user)
+
+    for collaboration in (other, shortlisted):
+        response = client.post(reverse("portal-campaigns:respond", args=[collaboration.pk]), {"response": "accept"})
+        assert response.status_code == 404
+        collaboration.refresh_from_db()
+    assert (other.stage, shortlisted.stage) == ("invited", "shortlisted")
