@@ -47,3 +47,9 @@ def dashboard_view(at_least: Role = Role.ANALYST, *, write_role: Role | None = R
         return wrapper
 
     return decorator
+
+
+def can_write(request: WorkspaceRequest) -> bool:
+    """Whether the member may change what a page shows: a manager or owner, the role dashboard_view asks
+    of every method but GET by default. Pages use it to show or hide their forms and buttons."""
+    return bool(request.membership.has_role(Role.MANAGER))

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import AuditEvent, Invitation, Membership, User, Workspace
+from core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(User)
@@ -51,18 +52,10 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Append-only: the audit trail is evidence."""
+
     list_display = ["created_at", "workspace", "actor", "action", "target"]
     list_filter = ["action", "workspace"]
     search_fields = ["action", "target", "actor__email"]
     date_hierarchy = "created_at"
-
-    # Append-only: the audit trail is evidence, so nobody edits or deletes it here.
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False

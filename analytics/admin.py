@@ -1,9 +1,7 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from analytics.models import ScoringProfile, TikTokConnection
+from core.admin import ReadOnlyAdminMixin
 
 # Everything but the two token columns, which never leave the database (not even encrypted).
 _SHOWN_FIELDS = (
@@ -23,9 +21,10 @@ _SHOWN_FIELDS = (
 
 
 @admin.register(TikTokConnection)
-class TikTokConnectionAdmin(admin.ModelAdmin):
+class TikTokConnectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Support view of connections. Tokens are never shown and rows are never added or edited here:
-    only the creator's own consent creates one, and disconnect ends it."""
+    only the creator's own consent creates one, and disconnect ends it (deleting the row here would
+    leave the token live at TikTok)."""
 
     list_display = ["creator", "open_id", "connected_at", "revoked_at", "last_synced_at", "last_error"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
@@ -33,16 +32,6 @@ class TikTokConnectionAdmin(admin.ModelAdmin):
     list_select_related = ["creator"]
     fields = _SHOWN_FIELDS
     readonly_fields = _SHOWN_FIELDS
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Deleting the row would leave the token live at TikTok; the creator disconnects instead.
-        return False
 
 
 @admin.register(ScoringProfile)

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.access import WorkspaceRequest, dashboard_view
-from accounts.models import Role, Workspace
+from accounts.access import WorkspaceRequest, can_write, dashboard_view
+from accounts.models import Workspace
 from accounts.tenancy import workspace_scope
 from analytics.forms import BrandSafetyTermForm
 from analytics.tasks import scan_brand_safety_task
@@ -58,7 +58,7 @@ def brand_safety(request: WorkspaceRequest) -> HttpResponse:
         "terms": BrandSafetyTerm.objects.filter(workspace=request.workspace).select_related("created_by"),
         "page": page,
         "hit_count": page.paginator.count,
-        "can_write": request.membership.has_role(Role.MANAGER),
+        "can_write": can_write(request),
     }
     return render(request, "analytics/brand_safety.html", context, status=status)
 

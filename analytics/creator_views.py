@@ -6,8 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from accounts.access import WorkspaceRequest, dashboard_view
-from accounts.models import Role
+from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from analytics import score_selectors, sync
 from core.errors import ApplicationError
 from creators.models import Creator
@@ -17,7 +16,7 @@ def _sync_fragment(request: WorkspaceRequest, creator: Creator, error: str = "")
     context = {
         "creator": creator,
         "can_refresh": sync.has_provider(creator),
-        "can_write": request.membership.has_role(Role.MANAGER),
+        "can_write": can_write(request),
         "refresh_error": error,
     }
     return render(request, "analytics/_sync_status.html", context)

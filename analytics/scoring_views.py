@@ -4,8 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.access import WorkspaceRequest, dashboard_view
-from accounts.models import Role
+from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from analytics import scoring
 from analytics.score_selectors import COMPONENT_LABELS
 from analytics.scoring_settings import GENDER_KEYS, effective_weights, scoring_profile_for, update_scoring_profile
@@ -69,6 +68,6 @@ def scoring_settings(request: WorkspaceRequest) -> HttpResponse:
         "target": profile.target_audience or {},
         "target_countries": ", ".join(profile.target_audience.get("countries", [])),
         "errors": errors,
-        "can_write": request.membership.has_role(Role.MANAGER),
+        "can_write": can_write(request),
     }
     return render(request, "analytics/scoring_settings.html", context, status=status)

@@ -5,8 +5,7 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from accounts.access import WorkspaceRequest, dashboard_view
-from accounts.models import Role
+from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from briefs.models import Brief
 from briefs.services import FIELD_MAX_CHARS, changed_fields, publish_brief
 from campaigns.models import Campaign
@@ -52,6 +51,6 @@ def campaign_brief(request: WorkspaceRequest, campaign_pk: int) -> HttpResponse:
             for name in (changed_fields(versions[1] if len(versions) > 1 else None, latest) if latest else [])
         ],
         "form": form,
-        "can_write": request.membership.has_role(Role.MANAGER),
+        "can_write": can_write(request),
     }
     return render(request, "briefs/_brief_panel.html", context, status=status)

@@ -1,10 +1,7 @@
 """Campaign tables in admin, for support and data fixes. Stage changes go through
 `campaigns.services.move_collaboration` only, so the stage and the transition log are read-only here."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from campaigns.models import (
     Campaign,
@@ -16,6 +13,7 @@ from campaigns.models import (
     ReviewComment,
     Shipment,
 )
+from core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Campaign)
@@ -38,21 +36,13 @@ class CollaborationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CollaborationTransition)
-class CollaborationTransitionAdmin(admin.ModelAdmin):
+class CollaborationTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Append-only: the pipeline's history is evidence."""
+
     list_display = ["created_at", "collaboration", "from_stage", "to_stage", "by", "workspace"]
     list_filter = ["to_stage", "workspace"]
     search_fields = ["collaboration__creator__handle", "collaboration__campaign__name", "by__email", "note"]
     date_hierarchy = "created_at"
-
-    # Append-only: the pipeline's history is evidence, so nobody adds, edits or deletes it here.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Deliverable)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from accounts.models import User
 from campaigns.models import Collaboration
 from campaigns.pipeline import Stage
-from campaigns.portal_services import creator_has_collaboration, respond_to_invitation
+from campaigns.portal_services import creator_collaborations, respond_to_invitation
 from core.errors import ApplicationError, NotFoundError
 from creators.models import Creator
 from creators.portal import portal_view
@@ -22,11 +22,9 @@ CARD_LIMIT = 20
 @portal_view
 def collaborations_card(request: HttpRequest, creator: Creator | None) -> HttpResponse:
     collaborations: list[Collaboration] = []
-    if creator is not None:
+    if creator is not None and isinstance(request.user, User):
         collaborations = list(
-            Collaboration.objects.with_scopes_disabled()
-            .filter(creator=creator)
-            .exclude(stage=Stage.SHORTLISTED)
+            creator_collaborations(user=request.user)
             .select_related("campaign", "workspace")
             .order_by("-stage_changed_at", "-pk")[:CARD_LIMIT]
         )
@@ -40,7 +38,7 @@ def respond(request: HttpRequest, creator: Creator | None, collaboration_pk: int
     """Accept or decline an invitation; answers with the refreshed card (htmx) or back to the portal.
     Another creator's collaboration is a 404 whatever the method, before the method is checked."""
     user = request.user
-    if not isinstance(user, User) or not creator_has_collaboration(collaboration_id=collaboration_pk, user=user):
+    if not isinstance(user, User) or not creator_collaborations(user=user).filter(pk=collaboration_pk).exists():
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -445,13 +445,23 @@ def move_collaboration(*, collaboration: Collaboration, to_stage: str, by: User,
             fields={"to_stage": [f"Allowed from {from_stage}: {', '.join(allowed) or 'nothing (final stage)'}."]},
             extra={"from_stage": from_stage, "to_stage": to_stage, "allowed": allowed},
         )
+    return record_move(collaboration=collaboration, to_stage=to_stage, by=by, note=note)
+
+
+def record_move(
+    *, collaboration: Collaboration, to_stage: str, by: User, note: str = "", action: str = "collaboration.moved"
+) -> Collaboration:
+    """Write a move the caller has already allowed, on a row it has locked: the stage, one append-only
+    transition and an audit event. `move_collaboration` (the brand) and the portal's answer to an
+    invitation (the creator) both end here."""
+    from_stage = collaboration.stage
     collaboration.stage, collaboration.stage_changed_at = to_stage, timezone.now()
     collaboration.save(update_fields=["stage", "stage_changed_at", "updated_at"])
     _transition(collaboration=collaboration, from_stage=from_stage, by=by, note=note)
     record_audit_event(
         workspace=collaboration.workspace,
         actor=by,
-        action="collaboration.moved",
+        action=action,
         target=str(collaboration),
         data={"collaboration_id": collaboration.pk, "from": from_stage, "to": to_stage},
     )

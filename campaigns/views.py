@@ -6,8 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.access import WorkspaceRequest, dashboard_view
-from accounts.models import Role
+from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from campaigns import selectors, services
 from campaigns.disclosure import DisclosureStatus, disclosure_status
 from campaigns.forms import CampaignForm, MoveForm
@@ -21,10 +20,6 @@ from creators.models import Creator
 # The board's columns, in pipeline order; declined and cancelled collaborations are listed under it.
 BOARD_STAGES = [stage for stage in Stage if stage not in (Stage.DECLINED, Stage.CANCELLED)]
 CLOSED_STAGES = (Stage.DECLINED, Stage.CANCELLED)
-
-
-def _can_write(request: WorkspaceRequest) -> bool:
-    return bool(request.membership.has_role(Role.MANAGER))
 
 
 @dashboard_view()
@@ -44,7 +39,7 @@ def campaign_list(request: WorkspaceRequest) -> HttpResponse:
     context = {
         "campaigns": selectors.campaigns_with_spend(workspace=request.workspace),
         "form": form,
-        "can_write": _can_write(request),
+        "can_write": can_write(request),
     }
     return render(request, "campaigns/campaign_list.html", context, status=status)
 
@@ -67,7 +62,7 @@ def _board_context(request: WorkspaceRequest, campaign: Campaign) -> dict[str, o
         "undisclosed_count": len(undisclosed),
         "columns": [(stage, by_stage[stage.value]) for stage in BOARD_STAGES],
         "closed": [c for stage in CLOSED_STAGES for c in by_stage[stage.value]],
-        "can_write": _can_write(request),
+        "can_write": can_write(request),
     }
 
 
@@ -144,6 +139,6 @@ def collaboration_detail(request: WorkspaceRequest, collaboration_pk: int) -> Ht
         "deliverables": [(d, disclosure_status(d)) for d in deliverables],
         "payouts": collaboration.payouts.order_by("due_on", "pk"),
         "next_stages": sorted(allowed_next_stages(collaboration.stage), key=list(Stage).index),
-        "can_write": _can_write(request),
+        "can_write": can_write(request),
     }
     return render(request, "campaigns/collaboration_detail.html", context)

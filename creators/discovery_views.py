@@ -15,8 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from accounts.access import WorkspaceRequest, dashboard_view
-from accounts.models import Role
+from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from core.csv_export import csv_lines
 from core.errors import ApplicationError
 from core.forms import add_form_errors
@@ -179,7 +178,7 @@ def _render_list(
         "brand_safety_choices": BRAND_SAFETY_CHOICES,
         "countries": COUNTRY_OPTIONS,
         "languages": LANGUAGE_OPTIONS,
-        "can_write": request.membership.has_role(Role.MANAGER),  # dashboard_view's default write role
+        "can_write": can_write(request),
     }
     htmx = request.htmx  # type: ignore[attr-defined]
     is_partial = bool(htmx) and not htmx.history_restore_request and request.method == "GET"

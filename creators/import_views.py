@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import WorkspaceRequest, dashboard_view
+from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from accounts.models import Role
 from core.errors import ApplicationError
 from core.forms import add_form_errors
@@ -31,7 +31,7 @@ def import_list(request: WorkspaceRequest) -> HttpResponse:
     jobs = import_selectors.list_import_jobs(workspace=request.workspace)[:50]
     context = {
         "jobs": jobs,
-        "can_import": request.membership.has_role(Role.MANAGER),
+        "can_import": can_write(request),
         **_upload_context(request, ImportUploadForm()),
     }
     return render(request, "creators/import_list.html", context)

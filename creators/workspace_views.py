@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from accounts.access import WorkspaceRequest, dashboard_view
+from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from accounts.models import Role, Workspace
 from accounts.tenancy import workspace_scope
 from core.csv_export import csv_lines
@@ -36,10 +36,6 @@ from creators.workspace_forms import (
 )
 
 LIST_PAGE_SIZE = 50  # rows per page of a shortlist; the CSV export has them all
-
-
-def _can_write(request: WorkspaceRequest) -> bool:
-    return bool(request.membership.has_role(Role.MANAGER))
 
 
 def _is_htmx(request: WorkspaceRequest) -> bool:
@@ -95,7 +91,7 @@ def notes_context(
         "note_count": note_count,
         "notes_truncated": note_count > len(notes),
         "note_form": form or NoteForm(),
-        "can_write": _can_write(request),
+        "can_write": can_write(request),
         "is_owner": request.membership.has_role(Role.OWNER),
     }
 
@@ -113,7 +109,7 @@ def tags_context(
         "tags": tags,
         "tag_suggestions": suggestions,
         "tag_form": form or TagForm(),
-        "can_write": _can_write(request),
+        "can_write": can_write(request),
     }
 
 
@@ -125,7 +121,7 @@ def relationship_context(
         "relationship": relationship,
         "relationship_status": relationship.status if relationship else Relationship.Status.NEW,
         "relationship_statuses": Relationship.Status.choices,
-        "can_write": _can_write(request),
+        "can_write": can_write(request),
     }
 
 
@@ -137,7 +133,7 @@ def lists_context(
         "lists_with_creator": [item for item in lists if item.has_creator],  # type: ignore[attr-defined]
         "lists_without_creator": [item for item in lists if not item.has_creator],  # type: ignore[attr-defined]
         "list_form": form,
-        "can_write": _can_write(request),
+        "can_write": can_write(request),
     }
 
 
@@ -413,7 +409,7 @@ def list_index(request: WorkspaceRequest) -> HttpResponse:
         "lists": selectors.list_creator_lists(workspace=request.workspace),
         "tags": selectors.list_tags(workspace=request.workspace),
         "form": form,
-        "can_write": _can_write(request),
+        "can_write": can_write(request),
     }
     return render(request, "creators/list_index.html", context, status=status)
 
@@ -431,7 +427,7 @@ def list_detail(request: WorkspaceRequest, creator_list_pk: int) -> HttpResponse
         "page": page,
         "rows": [(entry, tags.get(entry.creator_id, [])) for entry in entries],
         "form": CreatorListForm(initial={"name": creator_list.name, "description": creator_list.description}),
-        "can_write": _can_write(request),
+        "can_write": can_write(request),
     }
     return render(request, "creators/list_detail.html", context)
 
