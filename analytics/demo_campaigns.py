@@ -36,6 +36,8 @@ CAMPAIGNS = [
     ("Holiday gifting", Campaign.Objective.SIGNUPS, Decimal("3000"), "paused", -45, 10),
     ("Night serum pilot", Campaign.Objective.SALES, Decimal("5000"), "completed", -120, -60),
 ]
+# Where the demo creator stands in each campaign, as the portal shows it (a shortlist is never shown).
+DEMO_CREATOR_STAGES = [Stage.INVITED, Stage.NEGOTIATING, Stage.INVITED, Stage.CONTRACTED]
 STATUS_PATHS = {"draft": [], "active": ["active"], "paused": ["active", "paused"], "completed": ["active", "completed"]}
 
 
@@ -46,7 +48,6 @@ def load_demo_campaigns(*, workspace: Any, by: Any, today: datetime.date, demo_c
     pool = list(Creator.objects.filter(score__isnull=False).order_by("-score", "id")[:60])
     if demo_creator is not None:
         pool = [demo_creator, *[c for c in pool if c.pk != demo_creator.pk]]
-    stages = list(PATHS)
     for index, (name, objective, budget, status, start, end) in enumerate(CAMPAIGNS):
         campaign = services.create_campaign(
             workspace=workspace,
@@ -60,7 +61,10 @@ def load_demo_campaigns(*, workspace: Any, by: Any, today: datetime.date, demo_c
             target_audience={"countries": ["US", "GB"], "genders": ["female"], "niches": ["skincare", "beauty"]},
         )
         # The first campaign has a collaboration at every stage; the others a few early ones.
-        wanted = stages if index == 0 else stages[: 3 + index]
+        wanted = list(PATHS) if index == 0 else list(PATHS)[: 3 + index]
+        # The first creator (the demo creator, when there is one) takes a stage the portal shows.
+        shown = wanted.index(DEMO_CREATOR_STAGES[index])
+        wanted[0], wanted[shown] = wanted[shown], wanted[0]
         creators = [pool[0], *pool[1 + index * 10 : 1 + index * 10 + len(wanted) - 1]]
         collaborations = services.shortlist_creators(campaign=campaign, creators=creators, by=by)
         by_creator = {c.creator_id: c for c in collaborations}

@@ -133,3 +133,9 @@ def test_seed_demo_gives_the_demo_brand_campaigns_in_every_status_and_every_stag
         ]
         demo_creator = User.objects.get(email="creator@demo.creatordesk.test").creator_profile
         assert Collaboration.objects.filter(creator=demo_creator).count() == 4
+        # The portal has invitations to answer and collaborations under way, never a shortlist.
+        assert set(Collaboration.objects.filter(creator=demo_creator).values_list("stage", flat=True)) == {
+            Stage.INVITED,
+            Stage.NEGOTIATING,
+            Stage.CONTRACTED,
+        }
