@@ -12,6 +12,7 @@ class AccountErrorCode(StrEnum):
     ROLE_REQUIRED = "role_required"
     CREATOR_ACCOUNT = "creator_account"
     NO_WORKSPACE = "no_workspace"
+    BRANDING_INVALID = "branding_invalid"
 
 
 class AccountError(ApplicationError):

@@ -33,6 +33,13 @@ class WorkspaceForm(forms.Form):
     time_zone = forms.ChoiceField(choices=[(tz, tz) for tz in TIME_ZONES], initial="UTC")
 
 
+class BrandingForm(forms.Form):
+    # Checked for real by accounts.branding in the service; the form only carries the input.
+    brand_color = forms.CharField(max_length=20, required=False, label="Brand colour")
+    logo = forms.FileField(required=False)
+    remove_logo = forms.BooleanField(required=False)
+
+
 class RegisterFromInvitationForm(forms.Form):
     full_name = forms.CharField(max_length=150, label="Full name")
     password = forms.CharField(

@@ -79,6 +79,18 @@ class Workspace(TimeStampedModel):
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC")
     default_currency = models.CharField(max_length=3, default="USD")
+    # The brand's look on what creators see (portal pages of its collaborations, open calls, e-mails).
+    # Blank means CreatorDesk's own; `accounts.branding` validates both before they are saved.
+    brand_color = models.CharField(max_length=7, blank=True, help_text="Hex colour, e.g. #E4405F.")
+    logo = models.FileField(upload_to="brand/", blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(brand_color="") | models.Q(brand_color__regex=r"^#[0-9A-F]{6}$"),
+                name="workspace_brand_color_hex",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

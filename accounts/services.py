@@ -1,9 +1,11 @@
 """Writes for accounts and workspaces. Each service is one transaction; permission checks live
 here (not only in views) so the API and pages cannot disagree."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from rest_framework.authtoken.models import Token
 
+from accounts import branding
 from accounts.errors import AccountError, AccountErrorCode, AccountPermissionError
 from accounts.models import AuditEvent, Invitation, Membership, Role, User, Workspace
 from accounts.selectors import invitation_by_token_across_workspaces
@@ -61,6 +64,44 @@ def update_workspace(*, workspace: Workspace, by: User, name: str, time_zone: st
     workspace.save(update_fields=["name", "time_zone", "updated_at"])
     record_audit_event(
         workspace=workspace, actor=by, action="workspace.updated", data={"name": name, "time_zone": time_zone}
+    )
+    return workspace
+
+
+def _branding_checked(field: str, check: Callable[[], str]) -> str:
+    try:
+        return check()
+    except branding.BrandingError as exc:
+        raise AccountError(str(exc), code=AccountErrorCode.BRANDING_INVALID, fields={field: [str(exc)]}) from exc
+
+
+@transaction.atomic
+def update_branding(
+    *, workspace: Workspace, by: User, brand_color: str, logo: UploadedFile | None = None, remove_logo: bool = False
+) -> Workspace:
+    """Set the colour and logo creators see. Both are checked before anything is written; a new
+    logo replaces the old file, which is deleted once the change is committed."""
+    _require_role(workspace=workspace, user=by, at_least=Role.OWNER)
+    color = _branding_checked("brand_color", lambda: branding.clean_brand_color(brand_color))
+    extension = _branding_checked("logo", lambda: branding.check_logo(logo, size=logo.size)) if logo else ""
+    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    old_logo_name = workspace.logo.name if workspace.logo else ""
+    workspace.brand_color = color
+    if logo is not None:
+        # The stored name is ours (slug + detected type), never the uploader's file name.
+        workspace.logo.save(f"{workspace.slug}.{extension}", logo, save=False)
+    elif remove_logo:
+        workspace.logo = ""  # type: ignore[assignment]
+    workspace.save(update_fields=["brand_color", "logo", "updated_at"])
+    new_logo_name = workspace.logo.name if workspace.logo else ""
+    if old_logo_name and old_logo_name != new_logo_name:
+        storage = workspace.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo_name))
+    record_audit_event(
+        workspace=workspace,
+        actor=by,
+        action="workspace.branding_updated",
+        data={"brand_color": color, "logo": new_logo_name},
     )
     return workspace
 

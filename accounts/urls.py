@@ -42,6 +42,8 @@ urlpatterns = [
     ),
     path("workspaces/switch/", views.switch_workspace, name="workspace-switch"),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/branding/", views.settings_branding, name="settings-branding"),
+    path("brand/<slug:slug>/logo", views.brand_logo, name="brand-logo"),
     path("settings/invitations/", views.invitation_create, name="invitation-create"),
     path("settings/invitations/<int:invitation_pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
     path("settings/invitations/<int:invitation_pk>/resend/", views.invitation_resend, name="invitation-resend"),

@@ -3,16 +3,25 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.access import WorkspaceRequest, dashboard_view
+from accounts.branding import brand_for
 from accounts.errors import AccountError
-from accounts.forms import InvitationForm, RegisterFromInvitationForm, RoleForm, SwitchWorkspaceForm, WorkspaceForm
+from accounts.forms import (
+    BrandingForm,
+    InvitationForm,
+    RegisterFromInvitationForm,
+    RoleForm,
+    SwitchWorkspaceForm,
+    WorkspaceForm,
+)
 from accounts.middleware import SESSION_WORKSPACE_KEY
-from accounts.models import Invitation, Membership, Role
+from accounts.models import Invitation, Membership, Role, Workspace
 from accounts.tokens import token_sha256
 from core.errors import ApplicationError
 from core.forms import add_form_errors
@@ -68,11 +77,62 @@ def settings_page(request: WorkspaceRequest) -> HttpResponse:
     return _render_settings(request, workspace_form=workspace_form, invitation_form=invitation_form)
 
 
+@dashboard_view(write_role=Role.OWNER)
+@require_POST
+def settings_branding(request: WorkspaceRequest) -> HttpResponse:
+    form = BrandingForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.update_branding(
+                workspace=request.workspace,
+                by=request.user,
+                brand_color=form.cleaned_data["brand_color"],
+                logo=form.cleaned_data["logo"],
+                remove_logo=form.cleaned_data["remove_logo"],
+            )
+            messages.success(request, "Branding saved: creators see it on your portal pages, open calls and e-mails.")
+            return redirect(f"{reverse('settings')}#branding")
+        except ApplicationError as exc:
+            add_form_errors(form, exc)
+    workspace = request.workspace
+    workspace_form = WorkspaceForm(initial={"name": workspace.name, "time_zone": workspace.time_zone})
+    return _render_settings(
+        request, workspace_form=workspace_form, invitation_form=InvitationForm(), branding_form=form, status=400
+    )
+
+
+def brand_logo(request: HttpRequest, slug: str) -> FileResponse:
+    """Public: a workspace's logo is shown on its open-call page and in its e-mails, so it is not secret.
+    Served from here (not MEDIA_URL) so the file never needs a public media directory."""
+    workspace = Workspace.objects.filter(slug=slug).exclude(logo="").first()
+    if workspace is None:
+        raise Http404
+    try:
+        handle = workspace.logo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    extension = (workspace.logo.name or "").rsplit(".", 1)[-1]
+    content_type = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}.get(extension)
+    if content_type is None:
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
 def _render_settings(
-    request: WorkspaceRequest, *, workspace_form: WorkspaceForm, invitation_form: InvitationForm, status: int = 200
+    request: WorkspaceRequest,
+    *,
+    workspace_form: WorkspaceForm,
+    invitation_form: InvitationForm,
+    branding_form: BrandingForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     workspace = request.workspace
     context = {
+        "branding_form": branding_form or BrandingForm(initial={"brand_color": workspace.brand_color}),
+        "brand": brand_for(workspace),
         "members": selectors.list_members(workspace=workspace),
         "invitations": selectors.list_invitations(workspace=workspace)[:50],
         "roles": Role.choices,

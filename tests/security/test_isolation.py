@@ -54,6 +54,7 @@ EXCLUDED_NAMES = {
     "password_reset_confirm": "public; the uid+token pair is the credential",
     "password_reset_complete": "public",
     "invitation-accept": "public; the 256-bit token is the credential (tests/accounts covers misuse)",
+    "brand-logo": "public by design: the logo is on open-call pages and e-mails (tests/accounts/test_branding.py)",
 }
 # Objects of the shared creator index are visible to every workspace by design.
 SHARED_KINDS = {"creator"}
