@@ -628,6 +628,42 @@ def create_shipment(*, collaboration: Collaboration, by: User, description: str 
     return shipment
 
 
+def agreed_ceiling(collaboration: Collaboration) -> Money | None:
+    """The most a collaboration can pay out under its compensation: the fee, plus the bonus when one
+    was agreed. None when there is no ceiling (commission, or nothing agreed yet)."""
+    kind = collaboration.compensation_type
+    if kind not in (Collaboration.Compensation.FIXED_FEE, Collaboration.Compensation.FEE_PLUS_BONUS):
+        return None
+    fee: Money = collaboration.fee  # type: ignore[assignment]  # the check constraints make it non-null here
+    return fee + collaboration.bonus if collaboration.bonus is not None else fee
+
+
+def _check_payout_follows_compensation(*, collaboration: Collaboration, money: Money) -> None:
+    """A payout follows what the contract states: nothing for gifting, the agreed currency, and never
+    more in total than the fee (and bonus) agreed. A commission has no ceiling: it follows revenue."""
+    kind = collaboration.compensation_type
+    if kind == Collaboration.Compensation.GIFTING_ONLY:
+        raise _invalid("amount", "This collaboration is gifting only: no payment is owed.")
+    agreed_currency = collaboration.fee.currency.code if collaboration.fee is not None else None
+    if agreed_currency and money.currency.code != agreed_currency:
+        raise _invalid("currency", f"The fee was agreed in {agreed_currency}; record the payout in {agreed_currency}.")
+    ceiling = agreed_ceiling(collaboration)
+    if ceiling is None:
+        return
+    recorded = (
+        Payout.objects.filter(collaboration=collaboration)
+        .exclude(status=Payout.Status.CANCELLED)
+        .aggregate(total=models.Sum("amount"))["total"]
+    ) or Decimal(0)
+    if recorded + money.amount > ceiling.amount:
+        left = max(ceiling.amount - recorded, Decimal(0))
+        raise _invalid(
+            "amount",
+            f"That would pay {recorded + money.amount:,.2f} {agreed_currency} against {ceiling.amount:,.2f} agreed; "
+            f"at most {left:,.2f} is left to record.",
+        )
+
+
 @transaction.atomic
 def record_payout(
     *,
@@ -651,6 +687,7 @@ def record_payout(
             code=CampaignErrorCode.STAGE_LOCKED,
         )
     money = _money(amount, currency, field="amount")
+    _check_payout_follows_compensation(collaboration=collaboration, money=money)
     reference = reference.strip()
     if len(reference) > 100:  # Payout.reference's column
         raise _invalid("reference", "At most 100 characters.")
