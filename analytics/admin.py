@@ -1,6 +1,16 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from analytics.models import ScoringProfile, TikTokConnection
+from analytics.domains import mark_domain_verified_by_admin
+from analytics.models import (
+    ClickDailyRollup,
+    ClickEvent,
+    ScoringProfile,
+    TikTokConnection,
+    TrackingLink,
+    VerifiedDomain,
+)
 from core.admin import ReadOnlyAdminMixin
 
 # Everything but the two token columns, which never leave the database (not even encrypted).
@@ -39,3 +49,52 @@ class ScoringProfileAdmin(admin.ModelAdmin):
     list_display = ["workspace", "objective", "updated_at"]
     list_filter = ["objective"]
     search_fields = ["workspace__name"]
+
+
+@admin.register(VerifiedDomain)
+class VerifiedDomainAdmin(admin.ModelAdmin):
+    """Support view of domains, and the self-hoster's way to verify one without the HTTPS proof."""
+
+    list_display = ["domain", "workspace", "verified_at", "last_checked_at", "last_error"]
+    list_filter = [("verified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["domain", "workspace__name"]
+    list_select_related = ["workspace"]
+    readonly_fields = ["workspace", "domain", "verification_token", "verified_at", "last_checked_at", "last_error"]
+    fields = [*readonly_fields, "added_by"]
+    actions = ["mark_verified"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # domains are added in the workspace's settings, with a token
+
+    @admin.action(description="Mark verified (self-hosted: no HTTPS proof fetched)")
+    def mark_verified(self, request: HttpRequest, queryset: QuerySet[VerifiedDomain]) -> None:
+        for row in queryset:
+            mark_domain_verified_by_admin(domain=row, by=request.user)  # type: ignore[arg-type]
+        self.message_user(request, f"{queryset.count()} domain(s) marked verified.")
+
+
+@admin.register(TrackingLink)
+class TrackingLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a link's destination is frozen at creation; deactivate it from the campaign page."""
+
+    list_display = ["token", "workspace", "collaboration", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["token", "destination", "collaboration__creator__handle"]
+    list_select_related = ["workspace", "collaboration__creator", "collaboration__campaign"]
+
+
+@admin.register(ClickDailyRollup)
+class ClickDailyRollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["link", "day", "total", "uniques", "bots", "updated_at"]
+    date_hierarchy = "day"
+    list_select_related = ["link"]
+
+
+@admin.register(ClickEvent)
+class ClickEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only evidence of each click; tens of millions of rows, so no full count and no joins to filter."""
+
+    list_display = ["clicked_at", "link", "verdict", "verdict_reason", "country", "method", "workspace"]
+    list_select_related = ["link", "workspace"]
+    show_full_result_count = False
+    ordering = ["-pk"]

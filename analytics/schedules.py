@@ -34,6 +34,10 @@ def install_schedules() -> list[str]:
         ("Score every creator (tier distributions)", "analytics.tasks.score_all_creators_task", {"crontab": _daily(3)}),
         ("Scan for must-avoid terms", "analytics.tasks.scan_all_brand_safety_task", {"crontab": _daily(3, 30)}),
         ("Delete old import uploads", "creators.tasks.purge_import_files_task", {"crontab": _daily(4)}),
+        # Clicks wait in Redis until written; every 5 s keeps reports close to live at one small query a tick.
+        ("Write recorded clicks", "analytics.tasks.flush_clicks_task", {"interval": _every(5)}),
+        ("Warn before usage rights expire", "briefs.tasks.warn_all_expiring_rights_task", {"crontab": _daily(7)}),
+        ("E-mail unread messages", "outreach.tasks.send_unread_notifications_task", {"interval": _every(300)}),
     ]  # fmt: skip
     created = []
     for name, task, schedule in wanted:

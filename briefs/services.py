@@ -9,8 +9,12 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.services import record_audit_event
 from briefs.models import Brief
-from campaigns.models import Campaign
+from campaigns import pipeline
+from campaigns.models import Campaign, Collaboration
+from campaigns.pipeline import Stage
 from core.errors import ApplicationError, PermissionDeniedError
+from outreach.models import Message
+from outreach.services import record_event
 
 FIELD_MAX_CHARS = 5000
 
@@ -44,6 +48,7 @@ def publish_brief(*, campaign: Campaign, by: User, content: Mapping[str, str]) -
         published_by=by,
         **cleaned,
     )
+    _tell_creators(brief=brief, changed=changed_fields(latest, brief), by=by)
     record_audit_event(
         workspace=campaign.workspace,
         actor=by,
@@ -52,6 +57,23 @@ def publish_brief(*, campaign: Campaign, by: User, content: Mapping[str, str]) -
         data={"campaign_id": campaign.pk, "version": brief.version, "changed": changed_fields(latest, brief)},
     )
     return brief
+
+
+# Creators past the brand's private shortlist and not out of the campaign: they follow the brief.
+BRIEF_FOLLOWERS = pipeline.COMMITTED_STAGES - {Stage.SHORTLISTED}
+
+
+def _tell_creators(*, brief: Brief, changed: list[str], by: User) -> None:
+    """Each creator on the campaign gets the new version in their timeline (and so an unread-message
+    e-mail if they do not open it): what changed, in the portal's words."""
+    labels = [str(getattr(Brief._meta.get_field(name), "verbose_name", name)) for name in changed]
+    summary = (
+        f"The brief was updated to version {brief.version}: {', '.join(labels)} changed."
+        if brief.version > 1
+        else "The brief is published: read it before you start."
+    )
+    for collaboration in Collaboration.objects.filter(campaign_id=brief.campaign_id, stage__in=BRIEF_FOLLOWERS):
+        record_event(collaboration=collaboration, kind=Message.Kind.BRIEF_CHANGE, body=summary, by=by)
 
 
 def changed_fields(before: Brief | None, after: Brief) -> list[str]:

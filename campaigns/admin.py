@@ -9,6 +9,8 @@ from campaigns.models import (
     CollaborationTransition,
     Deliverable,
     DeliverableSubmission,
+    OpenCall,
+    OpenCallApplication,
     Payout,
     ReviewComment,
     Shipment,
@@ -85,3 +87,19 @@ class PayoutAdmin(admin.ModelAdmin):
     search_fields = ["collaboration__creator__handle", "collaboration__campaign__name", "reference"]
     raw_id_fields = ["collaboration", "recorded_by"]
     readonly_fields = ["recorded_by"]
+
+
+@admin.register(OpenCall)
+class OpenCallAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "headline", "is_open", "closes_on", "slug", "workspace"]
+    list_filter = ["is_open", "workspace"]
+    readonly_fields = ["slug"]
+
+
+@admin.register(OpenCallApplication)
+class OpenCallApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: what the creator sent. The collaboration it became is edited from the campaign."""
+
+    list_display = ["handle", "open_call", "email", "created_at", "workspace"]
+    list_filter = ["workspace"]
+    search_fields = ["handle", "email"]

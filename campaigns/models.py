@@ -181,10 +181,25 @@ class Deliverable(WorkspaceOwned):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     live_url = models.URLField(max_length=500, blank=True)
     video = models.ForeignKey(Video, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliverables")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    live_at = models.DateTimeField(null=True, blank=True)
+    # Usage rights: TikTok's Spark Ads authorization code lets the brand boost the creator's post as an ad,
+    # until the expiry the creator chose when generating it.
+    spark_ads_code = models.CharField(max_length=255, blank=True)
+    spark_ads_code_expires_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(count__gte=1), name="deliverable_count_positive"),
+            models.CheckConstraint(
+                condition=Q(spark_ads_code="", spark_ads_code_expires_on__isnull=True)
+                | (~Q(spark_ads_code="") & Q(spark_ads_code_expires_on__isnull=False)),
+                name="deliverable_spark_ads_code_has_expiry",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="live") | (~Q(live_url="") & Q(live_at__isnull=False)),
+                name="deliverable_live_has_url",
+            ),
             models.CheckConstraint(
                 condition=Q(draft_due_on__isnull=True)
                 | Q(live_due_on__isnull=True)
@@ -199,11 +214,18 @@ class Deliverable(WorkspaceOwned):
 
 
 class DeliverableSubmission(WorkspaceOwned):
-    """One round of a draft: an uploaded file or a link. Rounds count from 1 per deliverable."""
+    """One round of a draft: an uploaded file or a link. Rounds count from 1 per deliverable.
+
+    The file is never served from a public media URL: views stream it after checking the workspace (or
+    the creator). `content_type` is what the file's bytes are (campaigns.uploads), not what the browser
+    claimed; `file_name` is the sanitised name the creator gave it."""
 
     deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="submissions")
     round_number = models.PositiveSmallIntegerField()
-    file = models.FileField(upload_to="submissions/%Y/%m/", blank=True)
+    file = models.FileField(upload_to="submissions/%Y/%m/", blank=True, max_length=255)
+    file_name = models.CharField(max_length=120, blank=True)
+    content_type = models.CharField(max_length=60, blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
     link = models.URLField(max_length=500, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
     submitted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -221,9 +243,16 @@ class DeliverableSubmission(WorkspaceOwned):
 
 
 class ReviewComment(WorkspaceOwned):
+    """The brand's word on a draft round: a decision (approve, request changes) with an optional comment."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
     submission = models.ForeignKey(DeliverableSubmission, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    body = models.TextField()
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    body = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -291,3 +320,38 @@ class Payout(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.amount} for {self.collaboration_id} ({self.get_status_display()})"
+
+
+class OpenCall(WorkspaceOwned):
+    """A campaign's public application page (`/apply/<slug>/`, no login). The slug is random, so a
+    campaign is not found by guessing its name; closing the call keeps the page up with a notice."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="open_call")
+    slug = models.SlugField(max_length=40, unique=True)
+    headline = models.CharField(max_length=150)
+    description = models.TextField(help_text="What the campaign is about and what creators get.")
+    requirements = models.TextField(blank=True, help_text="Who should apply: niches, audience, formats.")
+    is_open = models.BooleanField(default=True)
+    closes_on = models.DateField(null=True, blank=True)
+    published_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Open call for {self.campaign}"
+
+
+class OpenCallApplication(WorkspaceOwned):
+    """One creator's application through an open call. It arrives as a shortlisted collaboration; the
+    row keeps what the creator wrote (pitch, contact) next to it."""
+
+    open_call = models.ForeignKey(OpenCall, on_delete=models.CASCADE, related_name="applications")
+    collaboration = models.OneToOneField(Collaboration, on_delete=models.CASCADE, related_name="application")
+    handle = models.CharField(max_length=64)
+    email = models.EmailField()
+    pitch = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "open_call", "-created_at"], name="application_call_idx")]
+
+    def __str__(self) -> str:
+        return f"@{self.handle} for {self.open_call.campaign_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import views
+from campaigns import terms_views, views
 
 app_name = "campaigns"
 
@@ -10,4 +10,26 @@ urlpatterns = [
     path("<int:campaign_pk>/shortlist/", views.campaign_shortlist, name="campaign-shortlist"),
     path("collaborations/<int:collaboration_pk>/", views.collaboration_detail, name="collaboration-detail"),
     path("collaborations/<int:collaboration_pk>/move/", views.collaboration_move, name="collaboration-move"),
+    path("collaborations/<int:collaboration_pk>/terms/", terms_views.collaboration_terms, name="collaboration-terms"),
+    path(
+        "collaborations/<int:collaboration_pk>/deliverables/add/",
+        terms_views.collaboration_deliverable_add,
+        name="collaboration-deliverable-add",
+    ),
+    path(
+        "collaborations/<int:collaboration_pk>/shipments/add/",
+        terms_views.collaboration_shipment_add,
+        name="collaboration-shipment-add",
+    ),
+    path(
+        "collaborations/<int:collaboration_pk>/payouts/add/",
+        terms_views.collaboration_payout_add,
+        name="collaboration-payout-add",
+    ),
+    path("payouts/<int:payout_pk>/paid/", terms_views.payout_paid, name="payout-paid"),
+    path("payouts/<int:payout_pk>/cancel/", terms_views.payout_cancel, name="payout-cancel"),
+    path("submissions/<int:submission_pk>/file/", views.submission_file, name="submission-file"),
+    path("submissions/<int:submission_pk>/review/", views.submission_review, name="submission-review"),
+    path("deliverables/<int:deliverable_pk>/spark-ads/", views.deliverable_spark_ads, name="deliverable-spark-ads"),
+    path("shipments/<int:shipment_pk>/ship/", views.shipment_ship, name="shipment-ship"),
 ]

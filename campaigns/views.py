@@ -1,18 +1,32 @@
 """Campaign pages: the list with spend against budget, creation, and a campaign's pipeline board where
 collaborations move stage by stage (htmx), with recommendations and the budget split by tier."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import WorkspaceRequest, can_write, dashboard_view
-from campaigns import selectors, services
+from campaigns import deliverable_services, pipeline, selectors, services
+from campaigns.deliverable_forms import MarkShippedForm, ReviewForm, SparkAdsCodeForm
 from campaigns.disclosure import DisclosureStatus, disclosure_status
-from campaigns.forms import CampaignForm, MoveForm
-from campaigns.models import Campaign, Collaboration, Deliverable
+from campaigns.errors import CampaignError, CampaignErrorCode
+from campaigns.forms import CampaignForm, CompensationForm, DeliverableForm, MoveForm, PayoutForm
+from campaigns.models import (
+    Campaign,
+    Collaboration,
+    Deliverable,
+    DeliverableSubmission,
+    ReviewComment,
+    Shipment,
+)
 from campaigns.pipeline import Stage, allowed_next_stages
 from campaigns.recommendations import recommendations
+from campaigns.submission_files import submission_file_response
 from core.errors import ApplicationError
 from core.forms import add_form_errors
 from creators.models import Creator
@@ -131,8 +145,14 @@ def collaboration_detail(request: WorkspaceRequest, collaboration_pk: int) -> Ht
         Collaboration.objects.filter(workspace=request.workspace).select_related("campaign", "creator"),
         pk=collaboration_pk,
     )
+    return render(request, "campaigns/collaboration_detail.html", _detail_context(request, collaboration))
+
+
+def _detail_context(
+    request: WorkspaceRequest, collaboration: Collaboration, *, failed: "Failed | None" = None
+) -> dict[str, Any]:
     deliverables = list(collaboration.deliverables.select_related("video").order_by("live_due_on", "pk"))
-    context = {
+    return {
         "collaboration": collaboration,
         "campaign": collaboration.campaign,
         "history": selectors.collaboration_history(collaboration=collaboration),
@@ -140,5 +160,194 @@ def collaboration_detail(request: WorkspaceRequest, collaboration_pk: int) -> Ht
         "payouts": collaboration.payouts.order_by("due_on", "pk"),
         "next_stages": sorted(allowed_next_stages(collaboration.stage), key=list(Stage).index),
         "can_write": can_write(request),
+        **_terms_context(collaboration),
+        **_review_context(request, collaboration, failed=failed),
     }
-    return render(request, "campaigns/collaboration_detail.html", context)
+
+
+def _terms_context(collaboration: Collaboration) -> dict[str, Any]:
+    """The forms of what is agreed and owed: compensation while negotiable, deliverables and seeding
+    until the collaboration closes, payouts once something is agreed."""
+    currency = (
+        collaboration.fee.currency.code
+        if collaboration.fee is not None
+        else collaboration.campaign.budget.currency.code
+    )
+    return {
+        "terms_editable": collaboration.stage in pipeline.COMPENSATION_EDITABLE_STAGES,
+        "is_open": collaboration.stage not in pipeline.TERMINAL_STAGES,
+        "is_payable": collaboration.stage in pipeline.PAYABLE_STAGES
+        and collaboration.compensation_type != Collaboration.Compensation.GIFTING_ONLY,
+        "compensation_form": CompensationForm(
+            initial={
+                "compensation_type": collaboration.compensation_type or Collaboration.Compensation.FIXED_FEE,
+                "fee": collaboration.fee.amount if collaboration.fee is not None else None,
+                "currency": currency,
+                "commission_percent": collaboration.commission_percent,
+                "bonus": collaboration.bonus.amount if collaboration.bonus is not None else None,
+                "bonus_metric": collaboration.bonus_metric,
+                "bonus_threshold": collaboration.bonus_threshold,
+            }
+        ),
+        "deliverable_form": DeliverableForm(initial={"format": Deliverable.Format.IN_FEED_VIDEO, "count": 1}),
+        "payout_form": PayoutForm(initial={"currency": currency}),
+    }
+
+
+# --- Drafts, usage rights and shipping on the collaboration page ---------------------------------
+
+# (form, row pk, error) of a refused form, shown beside that form with what was typed.
+Failed = tuple[str, int, ApplicationError]
+
+
+def _review_context(
+    request: WorkspaceRequest, collaboration: Collaboration, *, failed: Failed | None = None
+) -> dict[str, Any]:
+    """The drafts panel: each deliverable's rounds (newest first) with the brand's decisions, a review
+    form on the round waiting, the Spark Ads code form once approved, and the shipments with the
+    creator's address (shown here only: the workspace's private data)."""
+    rounds = (
+        DeliverableSubmission.objects.filter(workspace=request.workspace)
+        .select_related("submitted_by")
+        .order_by("-round_number")
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=ReviewComment.objects.filter(workspace=request.workspace)
+                .select_related("author")
+                .order_by("created_at", "pk"),
+            )
+        )
+    )
+    deliverables = list(
+        Deliverable.objects.filter(workspace=request.workspace, collaboration=collaboration)
+        .prefetch_related(Prefetch("submissions", queryset=rounds))
+        .order_by("live_due_on", "pk")
+    )
+
+    def failed_on(form: str, pk: int) -> ApplicationError | None:
+        return failed[2] if failed is not None and failed[:2] == (form, pk) else None
+
+    for deliverable in deliverables:
+        latest = next(iter(deliverable.submissions.all()), None)
+        deliverable.awaiting_review = (  # type: ignore[attr-defined]
+            latest if latest is not None and deliverable.status == Deliverable.Status.IN_REVIEW else None
+        )
+        review_error = failed_on("review", latest.pk) if latest is not None else None
+        deliverable.review_form = ReviewForm(request.POST if review_error else None)  # type: ignore[attr-defined]
+        deliverable.review_error = review_error.message if review_error else ""  # type: ignore[attr-defined]
+        spark_error = failed_on("spark", deliverable.pk)
+        deliverable.spark_form = SparkAdsCodeForm(  # type: ignore[attr-defined]
+            request.POST if spark_error else None,
+            initial={"code": deliverable.spark_ads_code, "expires_on": deliverable.spark_ads_code_expires_on},
+        )
+        deliverable.spark_error = spark_error.message if spark_error else ""  # type: ignore[attr-defined]
+        deliverable.can_record_spark = deliverable.status in (  # type: ignore[attr-defined]
+            Deliverable.Status.APPROVED,
+            Deliverable.Status.LIVE,
+        )
+    shipments = list(Shipment.objects.filter(workspace=request.workspace, collaboration=collaboration).order_by("pk"))
+    for shipment in shipments:
+        ship_error = failed_on("ship", shipment.pk)
+        shipment.ship_form = MarkShippedForm(request.POST if ship_error else None)  # type: ignore[attr-defined]
+        shipment.ship_error = ship_error.message if ship_error else ""  # type: ignore[attr-defined]
+    return {
+        "collaboration": collaboration,
+        "reviews": deliverables,
+        "shipments": shipments,
+        "can_write": can_write(request),
+    }
+
+
+def _form_error(form: forms.Form, summary: str) -> CampaignError:
+    """A form that did not parse, as the application error the panel shows (first problem named)."""
+    fields = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+    first = next((f"{form.fields[name].label or name}: {errors[0]}" for name, errors in fields.items()
+                  if name in form.fields), summary)  # fmt: skip
+    return CampaignError(first, code=CampaignErrorCode.INVALID, fields=fields)
+
+
+def _workspace_collaboration(request: WorkspaceRequest, pk: int) -> Collaboration:
+    return get_object_or_404(
+        Collaboration.objects.filter(workspace=request.workspace).select_related("campaign", "creator"), pk=pk
+    )
+
+
+def _review_answer(request: WorkspaceRequest, collaboration_pk: int, *, failed: Failed | None = None) -> HttpResponse:
+    """After a drafts-panel form: the refreshed panel with the stage, deliverables and history it may
+    have changed swapped out of band (htmx), or back to the page (the error as a message)."""
+    collaboration = _workspace_collaboration(request, collaboration_pk)
+    status = 400 if failed else 200
+    if getattr(request, "htmx", False):
+        context = {**_detail_context(request, collaboration, failed=failed), "panel_messages": True, "oob": True}
+        return render(request, "campaigns/collaboration_detail.html#review-panel", context, status=status)
+    if failed:
+        messages.error(request, failed[2].message)
+    return redirect("campaigns:collaboration-detail", collaboration_pk=collaboration_pk)
+
+
+@dashboard_view()
+def submission_file(request: WorkspaceRequest, submission_pk: int) -> HttpResponse | FileResponse:
+    """A draft's file, streamed to the workspace's members only (never from a public media URL)."""
+    submission = get_object_or_404(DeliverableSubmission.objects.filter(workspace=request.workspace), pk=submission_pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    return submission_file_response(submission, download=request.GET.get("download") == "1")
+
+
+@dashboard_view()
+def submission_review(request: WorkspaceRequest, submission_pk: int) -> HttpResponse:
+    """Approve a draft round or ask for changes, with a comment."""
+    submission = get_object_or_404(
+        DeliverableSubmission.objects.filter(workspace=request.workspace).select_related("deliverable"),
+        pk=submission_pk,
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    collaboration_pk = submission.deliverable.collaboration_id
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_error(form, "Approve or request changes.")
+        review = deliverable_services.review_submission(
+            submission_id=submission.pk, by=request.user, **form.cleaned_data
+        )
+    except ApplicationError as exc:
+        return _review_answer(request, collaboration_pk, failed=("review", submission.pk, exc))
+    verb = "approved" if review.decision == ReviewComment.Decision.APPROVED else "sent back with your comments"
+    messages.success(request, f"Round {submission.round_number} {verb}.")
+    return _review_answer(request, collaboration_pk)
+
+
+@dashboard_view()
+def deliverable_spark_ads(request: WorkspaceRequest, deliverable_pk: int) -> HttpResponse:
+    """Record the Spark Ads authorization code of an approved or live deliverable, with its expiry."""
+    deliverable = get_object_or_404(Deliverable.objects.filter(workspace=request.workspace), pk=deliverable_pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = SparkAdsCodeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_error(form, "Give the code and its expiry date.")
+        deliverable_services.record_spark_ads_code(deliverable=deliverable, by=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        return _review_answer(request, deliverable.collaboration_id, failed=("spark", deliverable.pk, exc))
+    messages.success(request, "Spark Ads code recorded.")
+    return _review_answer(request, deliverable.collaboration_id)
+
+
+@dashboard_view()
+def shipment_ship(request: WorkspaceRequest, shipment_pk: int) -> HttpResponse:
+    """Record that a ready shipment left, with its carrier and tracking number."""
+    shipment = get_object_or_404(Shipment.objects.filter(workspace=request.workspace), pk=shipment_pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = MarkShippedForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_error(form, "Give the carrier and the tracking number.")
+        deliverable_services.mark_shipped(shipment=shipment, by=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        return _review_answer(request, shipment.collaboration_id, failed=("ship", shipment.pk, exc))
+    messages.success(request, "Marked as shipped. The creator sees the tracking number in the portal.")
+    return _review_answer(request, shipment.collaboration_id)

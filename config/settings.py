@@ -76,12 +76,15 @@ INSTALLED_APPS = [
     "accounts",
     "creators",
     "campaigns",
+    "outreach",
     "briefs",
     "analytics",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The click redirect's hits stop here: the rest of the stack has nothing to do with an anonymous 302.
+    "analytics.redirect.TrackingRedirectMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -300,12 +303,18 @@ DEMO_DATA_DIR = Path(env.str("DEMO_DATA_DIR", default=str(BASE_DIR.parent / "sha
 # transaction (a crash loses at most one chunk; progress advances per chunk).
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=200)
 IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=10_000)
+# Creators' draft uploads (video, image, PDF): the largest file accepted; allow it at the proxy too.
+DRAFT_UPLOAD_MAX_MB = env.int("DRAFT_UPLOAD_MAX_MB", default=200)
 # Uploaded import files are deleted this many days after their job ended (or was left unconfirmed);
 # the job's counts and rejected rows are kept.
 IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=7)
 # Synthetic creators `seed_demo` adds beside the real file, so discovery has micro-creators to find.
 DEMO_SYNTHETIC_CREATORS = env.int("DEMO_SYNTHETIC_CREATORS", default=3000)
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))
+# Outreach: a creator's claim link (single use) expires after this many days; unread messages are
+# e-mailed once they have waited this many minutes (the sweep runs every 5 minutes).
+CLAIM_LINK_TTL_DAYS = env.int("CLAIM_LINK_TTL_DAYS", default=14)
+OUTREACH_UNREAD_NOTIFY_AFTER_MINUTES = env.int("OUTREACH_UNREAD_NOTIFY_AFTER_MINUTES", default=15)
 HEALTHZ_WORKER_TIMEOUT_S = env.float("HEALTHZ_WORKER_TIMEOUT_S", default=1.5)
 # Follower tier boundaries: nano < 10k <= micro < 100k <= macro < 1M <= mega.
 CREATOR_TIER_BOUNDS = tuple(env.list("CREATOR_TIER_BOUNDS", cast=int, default=[10_000, 100_000, 1_000_000]))
@@ -343,3 +352,25 @@ SCORING_WINDOW_DAYS = env.int("SCORING_WINDOW_DAYS", default=90)  # "recent vide
 SCORING_MAX_VIDEOS = env.int("SCORING_MAX_VIDEOS", default=30)  # ...and at most this many
 SCORING_DEFAULT_OBJECTIVE = env.str("SCORING_DEFAULT_OBJECTIVE", default="consideration")
 METRICS_DEMO_LATENCY_S = env.float("METRICS_DEMO_LATENCY_S", default=0.0)  # pretend API latency of the demo
+
+# --- Tracking links and clicks (docs/metrics.md, "Tracking links and clicks") ----------------------------
+# The redirect pushes each click onto this Redis stream; `flush_clicks_task` writes them in batches.
+CLICK_STREAM_KEY = env.str("CLICK_STREAM_KEY", default="cd:clicks")
+# IPs are stored only as an HMAC under this salt; rotating it makes old and new hashes unrelated.
+CLICK_IP_SALT = (
+    env.str("CLICK_IP_SALT", default="") or hashlib.sha256(b"creatordesk-click-ip:" + SECRET_KEY.encode()).hexdigest()
+)
+# Proxies in front of the app that append to X-Forwarded-For (0: use the socket's address).
+CLICK_PROXY_COUNT = env.int("CLICK_PROXY_COUNT", default=0)
+# Header a CDN sets to the visitor's country (Cloudflare's CF-IPCountry by default), as a META key.
+CLICK_COUNTRY_HEADER = env.str("CLICK_COUNTRY_HEADER", default="HTTP_CF_IPCOUNTRY")
+# The same visitor (IP hash + user agent) on the same link again within this many seconds is a duplicate.
+CLICK_DUPLICATE_WINDOW_S = env.int("CLICK_DUPLICATE_WINDOW_S", default=30 * 60)
+CLICK_FLUSH_BATCH = env.int("CLICK_FLUSH_BATCH", default=2000)  # stream entries per transaction
+CLICK_LINK_CACHE_S = env.int("CLICK_LINK_CACHE_S", default=60 * 60)  # token -> link in the Django cache
+CLICK_LINK_LOCAL_CACHE_S = env.float("CLICK_LINK_LOCAL_CACHE_S", default=5.0)  # ...and in each web process
+# Where domain verification fetches the proof; tests point it at a local fake server.
+DOMAIN_VERIFICATION_URL = env.str(
+    "DOMAIN_VERIFICATION_URL", default="https://{domain}/.well-known/creatordesk-verify.txt"
+)
+DOMAIN_VERIFICATION_TIMEOUT_S = env.float("DOMAIN_VERIFICATION_TIMEOUT_S", default=5.0)

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from analytics.redirect import tracking_redirect
+from briefs import portal_urls as brief_portal_urls
+from campaigns import open_call_urls
 from core.views import healthz, healthz_live
 
 handler400 = "core.views.bad_request"
@@ -22,11 +25,21 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("portal/tiktok/", include("analytics.portal_urls")),
     path("portal/campaigns/", include("campaigns.portal_urls")),
+    path("portal/", include("outreach.portal_urls")),  # messages and the public claim page
+    path("portal/contracts/", include((brief_portal_urls.contract_patterns, "portal-contracts"))),
+    path("portal/briefs/", include((brief_portal_urls.brief_patterns, "portal-briefs"))),
     path("portal/", include("creators.portal_urls")),
     path("creators/", include("analytics.creator_urls")),  # panels the creator page loads with htmx
     path("creators/", include("creators.urls")),
     path("campaigns/", include("briefs.urls")),  # the brief panel the campaign page loads with htmx
+    path("campaigns/", include("outreach.urls")),  # thread and table panels, outreach templates
     path("campaigns/", include("campaigns.urls")),
+    path("campaigns/", include("campaigns.open_call_urls")),
+    path("apply/", include((open_call_urls.public_urlpatterns, "apply"))),
+    path("contracts/", include("briefs.verify_urls")),  # public: verify a signed contract PDF
+    path("library/", include("briefs.library_urls")),
     path("reports/", include("analytics.urls")),
+    path("tracking/", include("analytics.tracking_urls")),
+    path("r/<str:token>", tracking_redirect, name="tracking-redirect"),  # public: the click redirect
     path("", include("accounts.urls")),
 ]

@@ -81,6 +81,17 @@ def upsert_creators(*, rows: Iterable[CreatorRow]) -> int:
 
 
 @transaction.atomic
+def ensure_creator(*, handle: str, platform: str = Platform.TIKTOK) -> tuple[Creator, bool]:
+    """The index profile for a handle, added (never synced yet, so the next metrics sweep fills it)
+    when the index does not know it. `handle` must already be a clean, lower-case handle.
+    Returns the creator and whether it was added."""
+    creator, created = Creator.objects.get_or_create(
+        platform=platform, handle=handle, defaults={"search_document": search_document(handle=handle, display_name="")}
+    )
+    return creator, created
+
+
+@transaction.atomic
 def link_creator_account(*, creator: Creator, user: User) -> Creator:
     """Tie a creator-kind user to their index profile (one-to-one)."""
     if not user.is_creator:

@@ -98,7 +98,8 @@ def test_seed_demo_scores_every_demo_creator_with_weeks_of_history_and_installs_
 
     call_command("seed_demo", force=True, synthetic=400, verbosity=0)
 
-    with_videos = Creator.objects.filter(videos__isnull=False).distinct()
+    # Measured videos: a live post linked a moment ago has no stats until the next pull.
+    with_videos = Creator.objects.filter(videos__stats__isnull=False).distinct()
     assert with_videos.count() > 0
     assert not with_videos.filter(score__isnull=True).exists()
     weeks = CreatorScoreHistory.objects.values("scored_on").distinct().count()
@@ -138,4 +139,20 @@ def test_seed_demo_gives_the_demo_brand_campaigns_in_every_status_and_every_stag
             Stage.INVITED,
             Stage.NEGOTIATING,
             Stage.CONTRACTED,
+            Stage.PAID,
         }
+        from briefs.models import ContractVersion, SignatureEvent
+        from campaigns.models import Deliverable, OpenCallApplication
+
+        versions = ContractVersion.objects.filter(contract__collaboration__creator=demo_creator)
+        signed = versions.filter(status="fully_signed")
+        assert signed.count() == 2  # the contracted and the paid collaborations, signed by both sides
+        assert all(v.signed_sha256 and v.signed_pdf for v in signed)
+        assert SignatureEvent.objects.filter(version__in=signed).count() == 4
+        assert versions.filter(status="sent").count() == 1  # waiting for the creator's signature
+        live = Deliverable.objects.get(collaboration__creator=demo_creator, status="live")
+        assert live.spark_ads_code and live.video_id is not None
+        assert Deliverable.objects.filter(collaboration__creator=demo_creator, status="pending").count() == 1
+        assert Payout.objects.filter(collaboration__creator=demo_creator, status="paid").count() == 1
+        assert OpenCallApplication.objects.filter(open_call__campaign__name="Spring glow launch").count() == 2
+        assert campaigns.first().workspace.brand_color == "#D6336C"

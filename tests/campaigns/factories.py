@@ -9,7 +9,7 @@ from decimal import Decimal
 import factory
 from djmoney.money import Money
 
-from campaigns.models import Campaign, Collaboration, Deliverable, Payout, Shipment
+from campaigns.models import Campaign, Collaboration, Deliverable, DeliverableSubmission, Payout, Shipment
 from tests.creators.workspace_factories import WorkspaceOwnedFactory
 from tests.factories import CreatorFactory
 
@@ -40,6 +40,18 @@ class DeliverableFactory(WorkspaceOwnedFactory):
     collaboration = factory.SubFactory(CollaborationFactory)
     workspace = factory.SelfAttribute("collaboration.workspace")
     format = Deliverable.Format.IN_FEED_VIDEO
+
+
+class SubmissionFactory(WorkspaceOwnedFactory):
+    """A draft round given as a link (a file round goes through `submit_draft`, which checks the bytes)."""
+
+    class Meta:
+        model = DeliverableSubmission
+
+    deliverable = factory.SubFactory(DeliverableFactory)
+    workspace = factory.SelfAttribute("deliverable.workspace")
+    round_number = factory.Sequence(lambda n: n + 1)
+    link = "https://drafts.example.test/draft"
 
 
 class ShipmentFactory(WorkspaceOwnedFactory):

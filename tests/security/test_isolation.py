@@ -14,7 +14,18 @@ from django_scopes import scopes_disabled
 from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, Invitation, Membership, Role
-from campaigns.models import Campaign, Collaboration
+from analytics.models import TrackingLink, VerifiedDomain
+from briefs.models import Contract, ContractTemplate, ContractVersion, SignatureEvent
+from campaigns.models import (
+    Campaign,
+    Collaboration,
+    Deliverable,
+    DeliverableSubmission,
+    OpenCall,
+    Payout,
+    ReviewComment,
+    Shipment,
+)
 from creators.models import (
     BrandSafetyHit,
     BrandSafetyTerm,
@@ -28,7 +39,15 @@ from creators.models import (
     Tag,
     Video,
 )
-from tests.campaigns.factories import CampaignFactory, CollaborationFactory
+from outreach.models import ClaimLink, Message, OutreachEmail, OutreachTemplate, Thread
+from tests.campaigns.factories import (
+    CampaignFactory,
+    CollaborationFactory,
+    DeliverableFactory,
+    PayoutFactory,
+    ShipmentFactory,
+    SubmissionFactory,
+)
 from tests.factories import (
     CreatorFactory,
     CreatorUserFactory,
@@ -54,7 +73,13 @@ EXCLUDED_NAMES = {
     "password_reset_confirm": "public; the uid+token pair is the credential",
     "password_reset_complete": "public",
     "invitation-accept": "public; the 256-bit token is the credential (tests/accounts covers misuse)",
+    "claim-accept": "public; the 256-bit claim token is the credential (tests/outreach/test_claim.py covers misuse)",
+    "apply": "public by design: an open call's page, addressed by its random slug (tests/campaigns/test_open_calls.py)",
     "brand-logo": "public by design: the logo is on open-call pages and e-mails (tests/accounts/test_branding.py)",
+    "tracking-redirect": "public by design: the click redirect; the 128-bit token is the address and it only ever "
+    "302s to the link's stored destination (tests/analytics/test_tracking_redirect.py)",
+    "contract-verify": "public by design: shows only what an uploaded PDF already says, on an exact SHA-256 match "
+    "(tests/briefs/test_contract_verification.py)",
 }
 # Objects of the shared creator index are visible to every workspace by design.
 SHARED_KINDS = {"creator"}
@@ -70,6 +95,17 @@ MARKERS = (
     "acme-secret-term",
     "acme-secret-excerpt",
     "Acme secret campaign",
+    "Acme secret message",
+    "Acme secret template",
+    "acme-secret-draft",
+    "Acme secret review",
+    "Acme secret seeding kit",
+    "Acme Secret Recipient",
+    "acme-secret-invoice",
+    "Acme secret open call",
+    "Acme secret contract clause",
+    "Acme secret contract template",
+    "acme-secret-domain.test",
 )
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -118,6 +154,44 @@ def world():
         a_term = BrandSafetyTerm.objects.create(workspace=a, term="acme-secret-term")
         a_campaign = CampaignFactory(workspace=a, name="Acme secret campaign")
         a_collaboration = CollaborationFactory(campaign=a_campaign, creator=shared)
+        a_thread = Thread.objects.create(workspace=a, collaboration=a_collaboration)
+        Message.objects.create(workspace=a, thread=a_thread, collaboration=a_collaboration, sender_side="brand",
+                               author=alice.user, body="Acme secret message")  # fmt: skip
+        a_template = OutreachTemplate.objects.create(
+            workspace=a, kind="invitation", name="Acme secret template", subject="Hi", body="Hi {{ creator_name }}"
+        )
+        a_deliverable = DeliverableFactory(collaboration=a_collaboration)
+        a_submission = SubmissionFactory(deliverable=a_deliverable, link="https://drafts.test/acme-secret-draft")
+        ReviewComment.objects.create(workspace=a, submission=a_submission, body="Acme secret review")
+        a_shipment = ShipmentFactory(
+            collaboration=a_collaboration, description="Acme secret seeding kit", status=Shipment.Status.READY,
+            address={"name": "Acme Secret Recipient", "line1": "1 Main St", "city": "Austin", "postal_code": "78701",
+                     "country": "US"},
+        )  # fmt: skip
+        a_payout = PayoutFactory(collaboration=a_collaboration, reference="acme-secret-invoice")
+        OpenCall.objects.create(
+            workspace=a, campaign=a_campaign, slug="acme-secret-call", headline="Acme secret open call", description="x"
+        )
+        a_contract_template = ContractTemplate.objects.create(
+            workspace=a, name="Acme secret contract template", body="{{ creator_name }}"
+        )
+        a_contract = Contract.objects.create(workspace=a, collaboration=a_collaboration, payment_terms="Net 30")
+        a_contract_version = ContractVersion.objects.create(
+            workspace=a, contract=a_contract, number=1, body="Acme secret contract clause", terms={},
+            pdf="contracts/acme.pdf", sha256="a" * 64, sent_at=timezone.now(), status="creator_signed",
+        )  # fmt: skip
+        SignatureEvent.objects.create(
+            workspace=a, version=a_contract_version, role="creator", signer=alice.user, typed_name="Acme Signer",
+            consent_text="I agree", signed_at=timezone.now(), document_sha256="a" * 64,
+        )  # fmt: skip
+        a_domain = VerifiedDomain.objects.create(
+            workspace=a, domain="acme-secret-domain.test", verification_token="t", verified_at=timezone.now()
+        )
+        a_link = TrackingLink.objects.create(
+            workspace=a, collaboration=a_collaboration, token="acmeSecretToken0123456789",
+            destination="https://acme-secret-domain.test/?utm_source=tiktok", utm_source="tiktok",
+            utm_medium="influencer", utm_campaign="acme", utm_content="acme",
+        )  # fmt: skip
         video = Video.objects.create(creator=shared, platform_video_id="acme-v1", caption="a public caption")
         BrandSafetyHit.objects.create(
             workspace=a, creator=shared, video=video, term="acme-secret-term", field="caption",
@@ -136,6 +210,15 @@ def world():
         "brand_safety_term": a_term.pk,
         "campaign": a_campaign.pk,
         "collaboration": a_collaboration.pk,
+        "outreach_template": a_template.pk,
+        "deliverable": a_deliverable.pk,
+        "submission": a_submission.pk,
+        "shipment": a_shipment.pk,
+        "payout": a_payout.pk,
+        "contract_version": a_contract_version.pk,
+        "contract_template": a_contract_template.pk,
+        "verified_domain": a_domain.pk,
+        "tracking_link": a_link.pk,
     }
     return {"a": a, "alice": alice, "bob": bob, "creator": creator, "objects": objects}
 
@@ -157,6 +240,23 @@ def _snapshot():
             sorted(BrandSafetyHit.objects.values_list("pk", "term", "excerpt")),
             sorted(Campaign.objects.values_list("pk", "name", "status")),
             sorted(Collaboration.objects.values_list("pk", "stage")),
+            sorted(Thread.objects.values_list("pk", "brand_read_at", "creator_read_at", "last_message_at")),
+            sorted(Message.objects.values_list("pk", "body")),
+            sorted(OutreachTemplate.objects.values_list("pk", "name", "subject", "body", "is_default")),
+            sorted(OutreachEmail.objects.values_list("pk", "to_email")),
+            sorted(ClaimLink.objects.values_list("pk", "used_at")),
+            sorted(Deliverable.objects.values_list("pk", "status", "live_url", "spark_ads_code")),
+            sorted(DeliverableSubmission.objects.values_list("pk", "round_number", "file", "link")),
+            sorted(ReviewComment.objects.values_list("pk", "decision", "body")),
+            sorted(Shipment.objects.values_list("pk", "status", "address", "carrier", "tracking_number")),
+            sorted(Payout.objects.values_list("pk", "status", "reference")),
+            sorted(OpenCall.objects.values_list("pk", "headline", "is_open")),
+            sorted(ContractTemplate.objects.values_list("pk", "name", "body", "is_default")),
+            sorted(Contract.objects.values_list("pk", "payment_terms", "brand_signer_id")),
+            sorted(ContractVersion.objects.values_list("pk", "number", "status", "sha256", "signed_sha256")),
+            sorted(SignatureEvent.objects.values_list("pk", "version_id", "role")),
+            sorted(VerifiedDomain.objects.values_list("pk", "domain", "verified_at", "last_checked_at")),
+            sorted(TrackingLink.objects.values_list("pk", "destination", "is_active")),
         )
 
 

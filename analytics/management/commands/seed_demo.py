@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User, Workspace
-from accounts.services import create_workspace
+from accounts.services import create_workspace, update_branding
 from accounts.tenancy import workspace_scope
 from analytics.demo_campaigns import load_demo_campaigns
 from analytics.demo_data import DEMO_CREATORS_FILE, read_demo_creators
@@ -25,6 +25,7 @@ MARKETER = ("marketer@demo.creatordesk.test", "demo-marketer-pass", "Maya Market
 CREATOR = ("creator@demo.creatordesk.test", "demo-creator-pass", "Zach King")
 ADMIN = ("admin@demo.creatordesk.test", "demo-admin-pass", "Ada Admin")
 CREATOR_HANDLE = "zachking"
+DEMO_BRAND_COLOR = "#D6336C"  # Glow Skincare's pink
 # Teammates without a usable password: they make the members page and switcher realistic.
 TEAMMATES = (
     ("sam.analyst@demo.creatordesk.test", "Sam Analyst", Role.ANALYST),
@@ -84,6 +85,9 @@ class Command(BaseCommand):
                         user=marketer,
                         defaults={"role": Role.OWNER if index == 0 else Role.MANAGER},
                     )
+                    if index == 0 and not workspace.brand_color:
+                        # The brand's colour on the portal pages, open call and e-mails creators see.
+                        update_branding(workspace=workspace, by=marketer, brand_color=DEMO_BRAND_COLOR)
         scored = score_demo_history(today=timezone.now())
         brand = Workspace.objects.get(slug=WORKSPACES[0][1])
         with workspace_scope(brand), transaction.atomic():

@@ -1,0 +1,19 @@
+"""Background work for briefs: thin tasks that take ids and call one function."""
+
+from celery import shared_task
+
+from briefs.rights_alerts import warn_expiring_rights, workspaces_with_content
+
+
+@shared_task
+def warn_expiring_rights_task(workspace_id: int) -> int:
+    return warn_expiring_rights(workspace_id=workspace_id)
+
+
+@shared_task
+def warn_all_expiring_rights_task() -> int:
+    """The daily sweep: one task per workspace with approved content."""
+    workspace_ids = workspaces_with_content()
+    for workspace_id in workspace_ids:
+        warn_expiring_rights_task.delay(workspace_id)
+    return len(workspace_ids)

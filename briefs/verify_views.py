@@ -1,0 +1,29 @@
+"""The public verification page: upload a PDF, learn whether it is a signed contract version.
+
+Public on purpose: the people who need it (a creator's accountant, a platform's support, a court) have
+no account. It reveals only what the uploaded file itself already shows, and only for an exact
+SHA-256 match, which cannot be guessed."""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+
+from briefs.contract_services import verify_document
+from briefs.forms import VerifyForm
+from core.errors import ApplicationError
+
+
+def verify_contract(request: HttpRequest) -> HttpResponse:
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    form, result, status = VerifyForm(), None, 200
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = verify_document(file=form.cleaned_data["file"])
+            except ApplicationError as exc:
+                form.add_error("file", exc.message)
+                status = 400
+        else:
+            status = 400
+    return render(request, "briefs/contract_verify.html", {"form": form, "result": result}, status=status)

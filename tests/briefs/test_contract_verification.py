@@ -1,0 +1,81 @@
+"""Verification: the SHA-256 of an uploaded PDF says whether it is exactly a signed version."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from accounts.models import Role
+from accounts.tenancy import workspace_scope
+from briefs.contract_services import sign_as_brand, sign_as_creator, verify_document
+from tests.briefs.factories import negotiating_collaboration, send
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def brand(workspace):
+    with scopes_disabled():
+        return MembershipFactory(workspace=workspace, user=UserFactory(full_name="Olivia Owner"), role=Role.OWNER).user
+
+
+def _sign_both(version, brand):
+    sign_as_creator(
+        version_id=version.pk, user=version.contract.collaboration.creator.user, typed_name="Maya Lopez",
+        consent=True, ip="203.0.113.9", user_agent="Safari",
+    )  # fmt: skip
+    with workspace_scope(version.workspace):
+        sign_as_brand(version=version, by=brand, typed_name="Olivia Owner", consent=True, ip="", user_agent="")
+    with scopes_disabled():
+        version.refresh_from_db()
+    return version
+
+
+def _bytes(field):
+    with field.open("rb") as stored:
+        return stored.read()
+
+
+def test_the_final_signed_pdf_and_the_signed_document_both_verify(workspace, brand):
+    version = _sign_both(send(negotiating_collaboration(workspace=workspace), brand), brand)
+
+    final = verify_document(file=io.BytesIO(_bytes(version.signed_pdf)))
+    as_sent = verify_document(file=io.BytesIO(_bytes(version.pdf)))
+
+    assert final.matches and final.is_final and final.version.pk == version.pk
+    assert [s.role for s in final.signatures] == ["creator", "brand"]
+    assert as_sent.matches and not as_sent.is_final and as_sent.version.pk == version.pk
+
+
+def test_a_tampered_pdf_does_not_verify(workspace, brand):
+    version = _sign_both(send(negotiating_collaboration(workspace=workspace), brand), brand)
+    data = bytearray(_bytes(version.signed_pdf))
+    data[len(data) // 2] ^= 0x01  # one bit
+
+    result = verify_document(file=io.BytesIO(bytes(data)))
+
+    assert not result.matches and result.version is None
+
+
+def test_a_sent_but_unsigned_draft_proves_nothing(workspace, brand):
+    version = send(negotiating_collaboration(workspace=workspace), brand)
+
+    assert not verify_document(file=io.BytesIO(_bytes(version.pdf))).matches
+
+
+def test_the_public_page_verifies_an_upload_without_signing_in(client, workspace, brand):
+    version = _sign_both(send(negotiating_collaboration(workspace=workspace), brand), brand)
+    url = reverse("contracts:contract-verify")
+    good = SimpleUploadedFile("contract.pdf", _bytes(version.signed_pdf), content_type="application/pdf")
+    bad = SimpleUploadedFile("contract.pdf", _bytes(version.signed_pdf) + b"\n", content_type="application/pdf")
+
+    assert client.get(url).status_code == 200
+    matched = client.post(url, {"file": good}).content.decode()
+    unmatched = client.post(url, {"file": bad}).content.decode()
+
+    assert 'id="verify-match"' in matched and "Maya Lopez" in matched and version.signed_sha256 in matched
+    assert 'id="verify-no-match"' in unmatched and "Maya Lopez" not in unmatched
+    assert workspace.name not in matched  # only what the file already says
