@@ -3,7 +3,9 @@ negotiating), deliverables, product seeding and payouts. Each form posts, the se
 page comes back with the result as a message (or the refusal, with nothing written)."""
 
 from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -43,69 +45,63 @@ def _back(collaboration_pk: int, anchor: str) -> HttpResponse:
     return response
 
 
+def _post(
+    request: WorkspaceRequest,
+    collaboration_pk: int,
+    form_class: type[forms.Form],
+    write: Callable[[Collaboration, dict[str, Any]], object],
+    success: str,
+    anchor: str,
+) -> HttpResponse:
+    """Parse the form, call the service, say what happened, and go back to the card it came from."""
+    collaboration = _collaboration(request, collaboration_pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        _run(request, lambda: write(collaboration, form.cleaned_data), success)
+    else:
+        _form_errors(request, form)
+    return _back(collaboration.pk, anchor)
+
+
 @require_POST
 @dashboard_view()
 def collaboration_terms(request: WorkspaceRequest, collaboration_pk: int) -> HttpResponse:
-    collaboration = _collaboration(request, collaboration_pk)
-    form = CompensationForm(request.POST)
-    if form.is_valid():
-        data = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
-        _run(
-            request,
-            lambda: services.set_compensation(collaboration=collaboration, by=request.user, **data),
-            "Compensation saved; the contract will state it.",
-        )
-    else:
-        _form_errors(request, form)
-    return _back(collaboration.pk, "agreement")
+    def write(collaboration: Collaboration, data: dict[str, Any]) -> object:
+        given = {key: value for key, value in data.items() if value not in (None, "")}
+        return services.set_compensation(collaboration=collaboration, by=request.user, **given)
+
+    return _post(request, collaboration_pk, CompensationForm, write, "Compensation saved; the contract will state it.",
+                 "agreement")  # fmt: skip
 
 
 @require_POST
 @dashboard_view()
 def collaboration_deliverable_add(request: WorkspaceRequest, collaboration_pk: int) -> HttpResponse:
-    collaboration = _collaboration(request, collaboration_pk)
-    form = DeliverableForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.add_deliverable(collaboration=collaboration, by=request.user, **form.cleaned_data),
-            "Deliverable added.",
-        )
-    else:
-        _form_errors(request, form)
-    return _back(collaboration.pk, "deliverables")
+    return _post(
+        request, collaboration_pk, DeliverableForm,
+        lambda collaboration, data: services.add_deliverable(collaboration=collaboration, by=request.user, **data),
+        "Deliverable added.", "deliverables",
+    )  # fmt: skip
 
 
 @require_POST
 @dashboard_view()
 def collaboration_shipment_add(request: WorkspaceRequest, collaboration_pk: int) -> HttpResponse:
-    collaboration = _collaboration(request, collaboration_pk)
-    form = ShipmentForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.create_shipment(collaboration=collaboration, by=request.user, **form.cleaned_data),
-            "Shipment started: the creator is asked for their address in the portal.",
-        )
-    else:
-        _form_errors(request, form)
-    return _back(collaboration.pk, "agreement")
+    return _post(
+        request, collaboration_pk, ShipmentForm,
+        lambda collaboration, data: services.create_shipment(collaboration=collaboration, by=request.user, **data),
+        "Shipment started: the creator is asked for their address in the portal.", "agreement",
+    )  # fmt: skip
 
 
 @require_POST
 @dashboard_view()
 def collaboration_payout_add(request: WorkspaceRequest, collaboration_pk: int) -> HttpResponse:
-    collaboration = _collaboration(request, collaboration_pk)
-    form = PayoutForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.record_payout(collaboration=collaboration, by=request.user, **form.cleaned_data),
-            "Payout recorded.",
-        )
-    else:
-        _form_errors(request, form)
-    return _back(collaboration.pk, "payouts")
+    return _post(
+        request, collaboration_pk, PayoutForm,
+        lambda collaboration, data: services.record_payout(collaboration=collaboration, by=request.user, **data),
+        "Payout recorded.", "payouts",
+    )  # fmt: skip
 
 
 def _payout(request: WorkspaceRequest, payout_pk: int) -> Payout:
