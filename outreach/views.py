@@ -133,7 +133,11 @@ def campaign_bulk(request: WorkspaceRequest, campaign_pk: int) -> HttpResponse:
             messages.error(request, error)
         return redirect("campaigns:campaign-detail", campaign_pk=campaign.pk)
     context = {**_table_context(request, campaign, request.POST.get("stage", "")), "result": result, "error": error}
-    return render(request, "outreach/_campaign_table.html", context, status=status)
+    response = render(request, "outreach/_campaign_table.html", context, status=status)
+    if result is not None and result.done:
+        # The board above the table shows the same collaborations: it refreshes itself on this event.
+        response["HX-Trigger"] = "pipeline-changed"
+    return response
 
 
 # --- Outreach templates -------------------------------------------------------------------------

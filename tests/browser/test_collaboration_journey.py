@@ -72,6 +72,8 @@ def test_marketer_and_creator_take_a_collaboration_from_shortlist_to_approved_dr
     page.click("#campaign-bulk button[value=invite]")
     page.wait_for_selector("#bulk-result")
     assert "1" in page.inner_text("#bulk-result")
+    # The board above follows the table: the invited creator moved column without a reload.
+    page.wait_for_selector(f'[data-stage="invited"] #collaboration-{collaboration.pk}')
     screenshot(page, "journey-1-campaign-table")
 
     # --- Creator (phone): accept the invitation --------------------------------------------------

@@ -120,3 +120,22 @@ def test_the_campaign_page_offers_the_table_view(client, manager, campaign):
     html = client.get(reverse("campaigns:campaign-detail", args=[campaign.pk])).content.decode()
 
     assert f'hx-get="{reverse("outreach:campaign-table", args=[campaign.pk])}"' in html
+
+
+def test_a_bulk_action_that_changed_rows_tells_the_board_to_refresh(client, manager, campaign, make_collaboration):
+    moved = make_collaboration(handle="mover", stage="shortlisted")
+    stuck = make_collaboration(handle="stuck", stage="paid")
+    client.force_login(manager)
+    url = reverse("outreach:campaign-bulk", args=[campaign.pk])
+
+    changed = client.post(
+        url, {"action": "move", "to_stage": "invited", "collaboration": [moved.pk]}, HTTP_HX_REQUEST="true"
+    )
+    unchanged = client.post(
+        url, {"action": "move", "to_stage": "invited", "collaboration": [stuck.pk]}, HTTP_HX_REQUEST="true"
+    )
+
+    assert changed["HX-Trigger"] == "pipeline-changed"
+    assert "HX-Trigger" not in unchanged
+    page = client.get(reverse("campaigns:campaign-detail", args=[campaign.pk])).content.decode()
+    assert 'hx-trigger="pipeline-changed from:body" hx-select="#board-wrap"' in page
