@@ -4,12 +4,19 @@ from django.http import HttpRequest
 
 from analytics.domains import mark_domain_verified_by_admin
 from analytics.models import (
+    Attribution,
+    AttributionDailyRollup,
+    AttributionSettings,
     ClickDailyRollup,
     ClickEvent,
+    Order,
+    OrderSource,
+    PromoCode,
     ScoringProfile,
     TikTokConnection,
     TrackingLink,
     VerifiedDomain,
+    WebhookDelivery,
 )
 from core.admin import ReadOnlyAdminMixin
 
@@ -98,3 +105,63 @@ class ClickEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["link", "workspace"]
     show_full_result_count = False
     ordering = ["-pk"]
+
+
+# --- Orders and attribution: read-only support views; secrets and webhook bodies are never shown. ----
+
+
+@admin.register(OrderSource)
+class OrderSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "workspace", "kind", "is_active", "last_delivery_at", "secret_rotated_at"]
+    list_filter = ["kind", "is_active"]
+    readonly_fields = ("workspace", "name", "kind", "is_active", "last_delivery_at", "secret_rotated_at", "created_by")
+    fields = readonly_fields
+    list_select_related = ["workspace"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["received_at", "source", "event_id", "topic", "status", "error"]
+    list_filter = ["status"]
+    readonly_fields = (
+        *("workspace", "source", "event_id", "topic", "received_at"),
+        *("body_sha256", "status", "error", "processed_at"),
+    )
+    fields = readonly_fields
+    search_fields = ["event_id"]
+    list_select_related = ["source"]
+    show_full_result_count = False
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["external_id", "name", "workspace", "placed_at", "total", "refunded", "status", "is_new_customer"]
+    list_filter = ["status"]
+    search_fields = ["external_id", "name"]
+    list_select_related = ["workspace"]
+    show_full_result_count = False
+
+
+@admin.register(PromoCode)
+class PromoCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "workspace", "collaboration", "is_active"]
+    search_fields = ["code"]
+    list_select_related = ["workspace", "collaboration__creator"]
+
+
+@admin.register(Attribution)
+class AttributionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["order", "collaboration", "rule", "reason", "share", "revenue", "computed_at"]
+    list_filter = ["rule", "reason"]
+    list_select_related = ["order", "collaboration__creator"]
+    show_full_result_count = False
+
+
+@admin.register(AttributionDailyRollup)
+class AttributionDailyRollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["collaboration", "rule", "day", "orders", "revenue", "new_customers", "refunds"]
+    list_filter = ["rule"]
+    date_hierarchy = "day"
+
+
+admin.site.register(AttributionSettings)

@@ -1,12 +1,16 @@
 from typing import TYPE_CHECKING, ClassVar, Self
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
+from djmoney.models.fields import MoneyField
+from djmoney.money import Money
 
 from accounts.managers import workspace_scoped_manager
 from accounts.models import User, Workspace
 from analytics.crypto import EncryptedTextField
-from campaigns.models import Collaboration
+from campaigns.models import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, Collaboration
 from core.models import TimeStampedModel
 from creators.models import Creator, WorkspaceOwned
 
@@ -207,3 +211,255 @@ class ClickDailyRollup(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.link} on {self.day}"
+
+
+# --- Orders and attribution (docs/metrics.md, "Orders and attribution") ----------------------------------
+
+SHARE_DECIMAL_PLACES = 6  # a linear split of 1/3 is 0.333333; rollups sum shares, so 7 touches still read 1.0
+
+
+class AttributionRule(models.TextChoices):
+    """Every rule lets a promo code used on the order win (`analytics.attribution`); they differ only
+    in how an order without a code is credited from its clicks."""
+
+    LAST_CLICK = "last_click", "Promo code, else last click"
+    FIRST_CLICK = "first_click", "Promo code, else first click"
+    LINEAR = "linear", "Promo code, else linear split of clicks"
+
+
+class OrderStatus(models.TextChoices):
+    PAID = "paid", "Paid"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+    REFUNDED = "refunded", "Refunded"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class AttributionSettings(TimeStampedModel):
+    """How a workspace credits orders: the rule its reports show and the click window in days."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
+    rule = models.CharField(max_length=16, choices=AttributionRule.choices, default=AttributionRule.LAST_CLICK)
+    window_days = models.PositiveSmallIntegerField(default=7)
+
+    objects: ClassVar["WorkspaceScopedManager[Self]"] = workspace_scoped_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(window_days__gte=1) & models.Q(window_days__lte=90), name="attribution_window_days"
+            ),
+            models.CheckConstraint(condition=models.Q(rule__in=AttributionRule.values), name="attribution_rule"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attribution of workspace {self.workspace_id}: {self.rule}, {self.window_days} days"
+
+
+class PromoCode(WorkspaceOwned):
+    """A collaboration's discount code. Stored upper-case and unique per workspace, so `maya15` typed
+    at checkout is `MAYA15`; generated codes avoid look-alike characters (`analytics.promo_codes`)."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="promo_codes")
+    code = models.CharField(max_length=40)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "code"], name="promo_code_unique_per_workspace"),
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z0-9_-]{3,40}$"), name="promo_code_upper"),
+        ]
+        indexes = [models.Index(fields=["workspace", "collaboration"], name="promo_code_collab_idx")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class OrderSource(WorkspaceOwned):
+    """A store that sends orders: its kind decides the signature header and the body format. The
+    webhook secret is Fernet-encrypted at rest and shown once, when created or rotated."""
+
+    class Kind(models.TextChoices):
+        SHOPIFY = "shopify", "Shopify"
+        WOOCOMMERCE = "woocommerce", "WooCommerce"
+        GENERIC = "generic", "Other store (generic JSON)"
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    webhook_secret = EncryptedTextField()
+    is_active = models.BooleanField(default=True)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    last_delivery_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="order_source_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["shopify", "woocommerce", "generic"]), name="order_source_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookDelivery(WorkspaceOwned):
+    """One accepted (signature-checked) webhook request. `(source, event_id)` is unique, so a store
+    retrying a delivery writes nothing the second time. The body is kept for the worker and wiped by
+    `purge_webhook_bodies` after WEBHOOK_BODY_RETENTION_DAYS; its SHA-256 stays."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSED = "processed", "Processed"
+        IGNORED = "ignored", "Ignored (not an order)"
+        FAILED = "failed", "Failed"
+
+    source = models.ForeignKey(OrderSource, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.CharField(max_length=200)
+    topic = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField()
+    body = models.BinaryField(null=True, blank=True)
+    body_sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    error = models.CharField(max_length=500, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "event_id"], name="webhook_delivery_event_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"delivery {self.event_id} of source {self.source_id}"
+
+
+class Order(WorkspaceOwned):
+    """An order a store reported, upserted by `(source, external_id)`: the same order delivered again,
+    or created/paid/updated as separate events, is one row. No raw e-mail or IP is stored: the customer
+    is an HMAC of the lower-cased e-mail under ORDER_EMAIL_SALT, the visitor the same HMAC of the IP the
+    redirect uses for clicks (`analytics.redirect.hash_ip`), so the two can be matched."""
+
+    Status = OrderStatus
+
+    source = models.ForeignKey(OrderSource, on_delete=models.PROTECT, related_name="orders", null=True, blank=True)
+    external_id = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, blank=True)
+    placed_at = models.DateTimeField()
+    source_updated_at = models.DateTimeField(null=True, blank=True)
+    total: "MoneyField[Money | Combinable, Money]" = MoneyField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, default_currency=None
+    )
+    refunded: "MoneyField[Money | Combinable, Money]" = MoneyField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, default_currency=None
+    )
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PAID)
+    promo_codes = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    click_id = models.UUIDField(null=True, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    customer_hash = models.CharField(max_length=64, blank=True)
+    is_new_customer = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        constraints = [
+            # The CSV import has no source row: one order id per workspace there (source null).
+            models.UniqueConstraint(fields=["source", "external_id"], name="order_external_id_unique_per_source"),
+            models.UniqueConstraint(
+                fields=["workspace", "external_id"],
+                condition=models.Q(source__isnull=True),
+                name="order_external_id_unique_unsourced",
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=OrderStatus.values), name="order_status"),
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(refunded__gte=0) & models.Q(refunded__lte=models.F("total")),
+                name="order_refund_within_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_currency=models.F("total_currency")), name="order_one_currency"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "placed_at"], name="order_workspace_time_idx"),
+            models.Index(fields=["workspace", "customer_hash", "placed_at"], name="order_customer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.external_id
+
+
+class Attribution(WorkspaceOwned):
+    """The credit one rule gives one collaboration for one order. Every rule is stored for every order
+    (`analytics.order_attribution`), so switching the workspace's rule is instant and reports can compare
+    rules; rows are replaced whenever the order or the window changes, never edited by hand.
+
+    `revenue` is `share` of the order's net amount (total minus refunds; nothing once cancelled)."""
+
+    Rule = AttributionRule
+
+    # Derived rows, written a million at a time by one INSERT ... SELECT that joins the very rows these keys
+    # point to: no foreign-key triggers (three lookups per row, over half the bulk insert's time in
+    # bench/attribution) and no index beyond the two below. Deletes still cascade, through Django's
+    # collector; the SQL path deletes an order's rows before writing them again.
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                  db_constraint=False)  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="attributions", db_index=False, db_constraint=False
+    )
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="attributions", db_index=False, db_constraint=False
+    )
+    rule = models.CharField(max_length=16, choices=AttributionRule.choices)
+    reason = models.CharField(max_length=16)  # "promo_code" or "click"
+    # The order's day in the workspace's time zone, stored so the rollup recount is one indexed GROUP BY.
+    day = models.DateField()
+    share = models.DecimalField(max_digits=7, decimal_places=SHARE_DECIMAL_PLACES)
+    revenue: "MoneyField[Money | Combinable, Money]" = MoneyField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, default_currency=None
+    )
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "rule", "collaboration"], name="attribution_unique"),
+            models.CheckConstraint(condition=models.Q(share__gt=0) & models.Q(share__lte=1), name="attribution_share"),
+        ]
+        indexes = [models.Index(fields=["collaboration", "rule", "day"], name="attribution_rollup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.share} of order {self.order_id} to collaboration {self.collaboration_id} ({self.rule})"
+
+
+class AttributionDailyRollup(WorkspaceOwned):
+    """Attributed orders of one collaboration, one rule, one day of the workspace's time zone, one
+    currency; recomputed from `Attribution` for every (collaboration, rule, day) an order touched, never
+    incremented. `orders` and `new_customers` are Decimal because a linear split credits fractions;
+    cancelled and fully refunded orders count 0 orders and 0 revenue, their refunds stay visible."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="attribution_rollups")
+    rule = models.CharField(max_length=16, choices=AttributionRule.choices)
+    day = models.DateField()
+    orders = models.DecimalField(max_digits=14, decimal_places=SHARE_DECIMAL_PLACES, default=0)
+    new_customers = models.DecimalField(max_digits=14, decimal_places=SHARE_DECIMAL_PLACES, default=0)
+    revenue: "MoneyField[Money | Combinable, Money]" = MoneyField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, default_currency=None
+    )
+    refunds: "MoneyField[Money | Combinable, Money]" = MoneyField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, default_currency=None
+    )
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "rule", "day", "revenue_currency"], name="attribution_rollup_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"collaboration {self.collaboration_id} {self.rule} on {self.day}"

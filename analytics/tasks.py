@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
-from analytics import brand_safety, click_ingest, scoring_services, sync
+from analytics import brand_safety, click_ingest, order_services, orders, scoring_services, sync
 
 logger = structlog.get_logger(__name__)
 
@@ -93,3 +93,20 @@ def flush_clicks_task() -> int:
         logger.warning("clicks_flush_postponed", error=type(exc).__name__, waiting=click_ingest.backlog())
         return 0
     return result.written
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+def process_order_delivery_task(delivery_id: int) -> str:
+    """A stored webhook delivery becomes an order with its attributions; a second run changes nothing."""
+    return orders.process_delivery(delivery_id=delivery_id)
+
+
+@shared_task(acks_late=True)
+def reattribute_workspace_task(workspace_id: int) -> int:
+    """After the window changed: every order of the workspace credited again (one set-based pass)."""
+    return order_services.reattribute_workspace(workspace_id=workspace_id)
+
+
+@shared_task(acks_late=True)
+def purge_webhook_bodies_task() -> int:
+    return orders.purge_webhook_bodies()

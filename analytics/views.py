@@ -1,10 +1,10 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
 
 from accounts.access import dashboard_view
 
 
 @dashboard_view()
 def report_list(request: HttpRequest) -> HttpResponse:
-    # Reports read campaign rollups, which arrive with the tracking issue.
-    return render(request, "analytics/report_list.html")
+    # Reports moved to the reports app (a layer above): the old address leads to its program view.
+    return redirect("reports:program")

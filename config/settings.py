@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "outreach",
     "briefs",
     "analytics",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -369,6 +370,14 @@ CLICK_DUPLICATE_WINDOW_S = env.int("CLICK_DUPLICATE_WINDOW_S", default=30 * 60)
 CLICK_FLUSH_BATCH = env.int("CLICK_FLUSH_BATCH", default=2000)  # stream entries per transaction
 CLICK_LINK_CACHE_S = env.int("CLICK_LINK_CACHE_S", default=60 * 60)  # token -> link in the Django cache
 CLICK_LINK_LOCAL_CACHE_S = env.float("CLICK_LINK_LOCAL_CACHE_S", default=5.0)  # ...and in each web process
+# Orders (docs/metrics.md, "Orders and attribution"): customers are stored only as an HMAC of their
+# lower-cased e-mail under this salt (new vs returning); webhook bodies are wiped after the retention.
+ORDER_EMAIL_SALT = (
+    env.str("ORDER_EMAIL_SALT", default="")
+    or hashlib.sha256(b"creatordesk-order-email:" + SECRET_KEY.encode()).hexdigest()
+)
+WEBHOOK_BODY_RETENTION_DAYS = env.int("WEBHOOK_BODY_RETENTION_DAYS", default=7)
+ORDER_CSV_MAX_BYTES = env.int("ORDER_CSV_MAX_BYTES", default=20 * 1024 * 1024)
 # Where domain verification fetches the proof; tests point it at a local fake server.
 DOMAIN_VERIFICATION_URL = env.str(
     "DOMAIN_VERIFICATION_URL", default="https://{domain}/.well-known/creatordesk-verify.txt"

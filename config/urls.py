@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from analytics.redirect import tracking_redirect
+from analytics.webhooks import order_webhook
 from briefs import portal_urls as brief_portal_urls
 from campaigns import open_call_urls
 from core.views import healthz, healthz_live
@@ -38,8 +39,11 @@ urlpatterns = [
     path("apply/", include((open_call_urls.public_urlpatterns, "apply"))),
     path("contracts/", include("briefs.verify_urls")),  # public: verify a signed contract PDF
     path("library/", include("briefs.library_urls")),
-    path("reports/", include("analytics.urls")),
+    path("reports/", include("reports.urls")),  # campaign reports, the program view, report settings
+    path("reports/", include("analytics.urls")),  # the former report list: /reports/ now answers with the program
     path("tracking/", include("analytics.tracking_urls")),
+    path("orders/", include("analytics.order_urls")),
     path("r/<str:token>", tracking_redirect, name="tracking-redirect"),  # public: the click redirect
+    path("hooks/orders/<slug:workspace_slug>/", order_webhook, name="order-webhook"),  # public: HMAC-signed
     path("", include("accounts.urls")),
 ]

@@ -156,3 +156,9 @@ def test_seed_demo_gives_the_demo_brand_campaigns_in_every_status_and_every_stag
         assert Payout.objects.filter(collaboration__creator=demo_creator, status="paid").count() == 1
         assert OpenCallApplication.objects.filter(open_call__campaign__name="Spring glow launch").count() == 2
         assert campaigns.first().workspace.brand_color == "#D6336C"
+        from analytics.models import AttributionDailyRollup, ClickDailyRollup, Order, TrackingLink
+
+        # Reports have figures right away: links, clicks, orders (a refund among them) and rollups.
+        assert TrackingLink.objects.filter(workspace=campaigns.first().workspace).exists()
+        assert ClickDailyRollup.objects.exists() and AttributionDailyRollup.objects.exists()
+        assert Order.objects.filter(status__in=["refunded", "partially_refunded", "cancelled"]).exists()

@@ -11,10 +11,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from djmoney.money import Money
 from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, Invitation, Membership, Role
-from analytics.models import TrackingLink, VerifiedDomain
+from analytics.models import AttributionSettings, Order, OrderSource, PromoCode, TrackingLink, VerifiedDomain
 from briefs.models import Contract, ContractTemplate, ContractVersion, SignatureEvent
 from campaigns.models import (
     Campaign,
@@ -40,6 +41,7 @@ from creators.models import (
     Video,
 )
 from outreach.models import ClaimLink, Message, OutreachEmail, OutreachTemplate, Thread
+from reports.models import ReportSettings
 from tests.campaigns.factories import (
     CampaignFactory,
     CollaborationFactory,
@@ -78,6 +80,8 @@ EXCLUDED_NAMES = {
     "brand-logo": "public by design: the logo is on open-call pages and e-mails (tests/accounts/test_branding.py)",
     "tracking-redirect": "public by design: the click redirect; the 128-bit token is the address and it only ever "
     "302s to the link's stored destination (tests/analytics/test_tracking_redirect.py)",
+    "order-webhook": "public by design: stores post orders here; nothing is read or written unless the body's "
+    "HMAC-SHA256 matches a secret of that workspace's sources (tests/analytics/test_orders_webhooks.py)",
     "contract-verify": "public by design: shows only what an uploaded PDF already says, on an exact SHA-256 match "
     "(tests/briefs/test_contract_verification.py)",
 }
@@ -106,6 +110,9 @@ MARKERS = (
     "Acme secret contract clause",
     "Acme secret contract template",
     "acme-secret-domain.test",
+    "0.0777",  # workspace A's EMV value per view (report settings)
+    "Acme secret store",
+    "ACMESECRETCODE",
 )
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -192,6 +199,13 @@ def world():
             destination="https://acme-secret-domain.test/?utm_source=tiktok", utm_source="tiktok",
             utm_medium="influencer", utm_campaign="acme", utm_content="acme",
         )  # fmt: skip
+        a_source = OrderSource.objects.create(workspace=a, name="Acme secret store", kind="shopify",
+                                              webhook_secret="acme-secret-webhook-secret")  # fmt: skip
+        PromoCode.objects.create(workspace=a, collaboration=a_collaboration, code="ACMESECRETCODE")
+        Order.objects.create(workspace=a, source=a_source, external_id="acme-secret-order", placed_at=timezone.now(),
+                             total=Money("10.00", "USD"), refunded=Money("0.00", "USD"))  # fmt: skip
+        AttributionSettings.objects.create(workspace=a, window_days=3)
+        ReportSettings.objects.create(workspace=a, currency="USD", emv_per_view="0.0777", min_spend="777.00")
         video = Video.objects.create(creator=shared, platform_video_id="acme-v1", caption="a public caption")
         BrandSafetyHit.objects.create(
             workspace=a, creator=shared, video=video, term="acme-secret-term", field="caption",
@@ -219,6 +233,7 @@ def world():
         "contract_template": a_contract_template.pk,
         "verified_domain": a_domain.pk,
         "tracking_link": a_link.pk,
+        "order_source": a_source.pk,
     }
     return {"a": a, "alice": alice, "bob": bob, "creator": creator, "objects": objects}
 
@@ -257,6 +272,11 @@ def _snapshot():
             sorted(SignatureEvent.objects.values_list("pk", "version_id", "role")),
             sorted(VerifiedDomain.objects.values_list("pk", "domain", "verified_at", "last_checked_at")),
             sorted(TrackingLink.objects.values_list("pk", "destination", "is_active")),
+            sorted(ReportSettings.objects.values_list("pk", "emv_per_view", "min_spend", "min_days_live")),
+            sorted(OrderSource.objects.values_list("pk", "name", "webhook_secret", "is_active")),
+            sorted(PromoCode.objects.values_list("pk", "code", "is_active")),
+            sorted(Order.objects.values_list("pk", "external_id", "status")),
+            sorted(AttributionSettings.objects.values_list("pk", "rule", "window_days")),
         )
 
 

@@ -17,6 +17,7 @@ from accounts.tenancy import workspace_scope
 from analytics.demo_campaigns import load_demo_campaigns
 from analytics.demo_data import DEMO_CREATORS_FILE, read_demo_creators
 from analytics.demo_index import load_demo_index, load_demo_workspace_layers, score_demo_history
+from analytics.demo_orders import load_demo_orders
 from analytics.schedules import install_schedules
 from creators.models import Creator
 from creators.services import link_creator_account, upsert_creators
@@ -93,6 +94,8 @@ class Command(BaseCommand):
         with workspace_scope(brand), transaction.atomic():
             # After scoring: the campaigns shortlist the best-scored creators.
             load_demo_campaigns(workspace=brand, by=marketer, today=timezone.now().date(), demo_creator=creator)
+            # After the campaigns: links, codes, weeks of clicks and orders for their contracted creators.
+            load_demo_orders(workspace=brand, by=marketer)
         install_schedules()
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,305 @@
+"""The printable campaign report as a PDF, drawn with fpdf2 from the same report the page shows.
+
+Charts are drawn with fpdf2's own lines and rectangles from the same daily series and creator rows as
+the page's Chart.js charts, so the PDF needs no browser, no JavaScript and no system package (a
+headless browser to print the page would be a heavy dependency for `make run` on a bare machine)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+
+from fpdf import FPDF
+
+from reports.selectors import CampaignReport
+from reports.tables import creator_table
+
+PRODUCER = "CreatorDesk"
+INK = (17, 24, 39)
+MUTED = (107, 114, 128)
+GRID = (229, 231, 235)
+BLUE = (6, 111, 209)
+VIOLET = (124, 58, 237)
+GREEN = (12, 166, 120)
+VERDICT_COLOURS = {"scale": (12, 166, 120), "keep": (107, 114, 128), "stop": (214, 57, 57)}
+# Columns of the creator table that fit a landscape A4 page at 7 pt, with their widths in mm.
+PDF_COLUMNS = {
+    "handle": 34,
+    "tier": 13,
+    "spend": 20,
+    "views": 20,
+    "engagement_rate": 15,
+    "clicks": 14,
+    "ctr": 13,
+    "orders": 14,
+    "revenue": 20,
+    "cpm": 15,
+    "cpc": 14,
+    "cpa": 15,
+    "roas": 12,
+    "emv": 20,
+    "verdict": 14,
+}
+SHORT_HEADERS = {"engagement_rate": "ER", "unique_clicks": "Uniques"}
+_TYPOGRAPHY = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-"})
+
+
+def _text(value: object) -> str:
+    """Latin-1 for the core Helvetica font (no font file to ship); anything else becomes '?'."""
+    text = unicodedata.normalize("NFC", str(value).translate(_TYPOGRAPHY))
+    return text.encode("latin-1", errors="replace").decode("latin-1")
+
+
+def _cell(value: object, kind: str) -> str:
+    if value is None or value == "":
+        return "-"
+    if kind == "ratio" and isinstance(value, Decimal):
+        return f"{value * 100:.2f} %"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return _text(value)
+
+
+def _count(value: Decimal | int) -> str:
+    """Whole counts without decimals; a fractional count (a linear split's share) keeps two."""
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        return f"{value:,.2f}"
+    return f"{int(value):,}"
+
+
+def _money(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def _tiles(pdf: FPDF, tiles: Sequence[tuple[str, str]]) -> None:
+    width = (pdf.w - pdf.l_margin - pdf.r_margin - 4 * (len(tiles) - 1)) / len(tiles)
+    top = pdf.get_y()
+    for index, (label, value) in enumerate(tiles):
+        x = pdf.l_margin + index * (width + 4)
+        pdf.set_draw_color(*GRID)
+        pdf.set_fill_color(249, 250, 251)
+        pdf.rect(x, top, width, 17, style="DF", round_corners=True, corner_radius=2)
+        pdf.set_xy(x + 3, top + 2.5)
+        pdf.set_font("Helvetica", "B", 6.5)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(width - 6, 4, _text(label.upper()))
+        pdf.set_xy(x + 3, top + 8)
+        pdf.set_font("Helvetica", "B", 12 if len(value) <= 14 else 9)  # long amounts stay inside the tile
+        pdf.set_text_color(*INK)
+        pdf.cell(width - 6, 6, _text(value))
+    pdf.set_y(top + 21)
+
+
+def _axes(pdf: FPDF, x: float, y: float, w: float, h: float, top: float, title: str) -> None:
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_text_color(*INK)
+    pdf.set_xy(x, y - 7)
+    pdf.cell(w, 5, _text(title))
+    pdf.set_font("Helvetica", "", 6)
+    pdf.set_text_color(*MUTED)
+    pdf.set_line_width(0.2)
+    for step in range(5):
+        line_y = y + h - h * step / 4
+        pdf.set_draw_color(*GRID)
+        pdf.line(x, line_y, x + w, line_y)
+        pdf.set_xy(x - 14, line_y - 2)
+        pdf.cell(13, 4, f"{top * step / 4:,.0f}", align="R")
+
+
+def _line_chart(
+    pdf: FPDF, *, x: float, y: float, w: float, h: float, title: str, labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float], tuple[int, int, int]]],
+) -> None:  # fmt: skip
+    top = max([max(values, default=0) for _name, values, _colour in series] + [1]) * 1.1
+    _axes(pdf, x, y, w, h, top, title)
+    count = len(labels)
+    for _name, values, colour in series:
+        pdf.set_draw_color(*colour)
+        pdf.set_line_width(0.6)
+        points = [(x + (w * i / max(count - 1, 1)), y + h - h * v / top) for i, v in enumerate(values)]
+        for start, end in itertools.pairwise(points):
+            pdf.line(*start, *end)
+        if len(points) == 1:
+            pdf.circle(x=points[0][0], y=points[0][1], radius=0.8, style="F")
+    pdf.set_font("Helvetica", "", 6)
+    pdf.set_text_color(*MUTED)
+    for index in sorted({0, count // 2, count - 1}) if count else []:
+        pdf.set_xy(x + w * index / max(count - 1, 1) - 10, y + h + 1)
+        pdf.cell(20, 3, labels[index], align="C")
+    legend_x = x
+    for name, _values, colour in series:
+        pdf.set_fill_color(*colour)
+        pdf.rect(legend_x, y + h + 6, 3, 2, style="F")
+        pdf.set_xy(legend_x + 4, y + h + 5.4)
+        pdf.cell(30, 3, _text(name))
+        legend_x += 32
+
+
+def _bar_chart(
+    pdf: FPDF, *, x: float, y: float, w: float, h: float, title: str, labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float], tuple[int, int, int]]],
+) -> None:  # fmt: skip
+    top = max([max(values, default=0) for _name, values, _colour in series] + [1]) * 1.1
+    _axes(pdf, x, y, w, h, top, title)
+    groups = max(len(labels), 1)
+    group_w = w / groups
+    bar_w = min(group_w * 0.8 / max(len(series), 1), 8)
+    for s_index, (_name, values, colour) in enumerate(series):
+        pdf.set_fill_color(*colour)
+        for index, value in enumerate(values):
+            bar_h = h * value / top
+            bar_x = x + group_w * index + (group_w - bar_w * len(series)) / 2 + s_index * bar_w
+            if bar_h > 0:
+                pdf.rect(bar_x, y + h - bar_h, bar_w * 0.9, bar_h, style="F")
+    pdf.set_font("Helvetica", "", 5.5)
+    pdf.set_text_color(*MUTED)
+    fits = max(int(group_w / 1.2), 3)  # characters of 5.5 pt Helvetica that fit under one group
+    for index, label in enumerate(labels):
+        pdf.set_xy(x + group_w * index, y + h + 1)
+        text = _text(label)
+        pdf.cell(group_w, 3, text if len(text) <= fits else text[: fits - 1] + ".", align="C")
+    legend_x = x
+    for name, _values, colour in series:
+        pdf.set_fill_color(*colour)
+        pdf.rect(legend_x, y + h + 6, 3, 2, style="F")
+        pdf.set_xy(legend_x + 4, y + h + 5.4)
+        pdf.cell(30, 3, _text(name))
+        legend_x += 32
+
+
+def _table(pdf: FPDF, report: CampaignReport) -> None:
+    table = creator_table(report)
+    columns = [column for column in table.columns if column.key in PDF_COLUMNS]
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 7, "Creators", new_x="LMARGIN", new_y="NEXT")
+
+    def header() -> None:
+        pdf.set_font("Helvetica", "B", 6.5)
+        pdf.set_fill_color(243, 244, 246)
+        pdf.set_text_color(*MUTED)
+        for column in columns:
+            label = SHORT_HEADERS.get(column.key, column.header.replace(f" ({report.currency})", ""))
+            pdf.cell(PDF_COLUMNS[column.key], 6, _text(label), fill=True, align="L" if column.kind == "text" else "R")
+        pdf.ln()
+
+    header()
+    pdf.set_font("Helvetica", "", 7)
+    for row_index, row in enumerate(table.rows):
+        if pdf.get_y() > pdf.h - 22:
+            pdf.add_page()
+            header()
+            pdf.set_font("Helvetica", "", 7)
+        fill = row_index % 2 == 1
+        pdf.set_fill_color(249, 250, 251)
+        for column in columns:
+            value = column.value(row)
+            if column.key == "verdict" and value:
+                pdf.set_text_color(*VERDICT_COLOURS.get(str(value), MUTED))
+                pdf.set_font("Helvetica", "B", 7)
+            else:
+                pdf.set_text_color(*INK)
+                pdf.set_font("Helvetica", "", 7)
+            align = "L" if column.kind == "text" else "R"
+            pdf.cell(PDF_COLUMNS[column.key], 5.5, _cell(value, column.kind), fill=fill, align=align)
+        pdf.ln()
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "", 7)
+    pdf.set_text_color(*MUTED)
+    for row in table.rows:
+        if row.verdict is not None:
+            line = _text(f"@{row.handle}: {row.verdict.verdict.value} - {row.verdict.reason}")
+            pdf.multi_cell(0, 4, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def render_campaign_report_pdf(report: CampaignReport, *, generated_at: datetime.datetime, time_zone: str) -> bytes:
+    campaign = report.campaign
+    totals = report.totals
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.set_creation_date(generated_at.astimezone(datetime.UTC))
+    pdf.set_producer(PRODUCER)
+    pdf.set_creator(PRODUCER)
+    pdf.set_title(_text(f"{campaign.name} - campaign report"))
+    pdf.set_auto_page_break(auto=True, margin=14)
+    pdf.set_margins(14, 14, 14)
+    pdf.add_page()
+
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 9, _text(campaign.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 8.5)
+    pdf.set_text_color(*MUTED)
+    dates = " - ".join(d.isoformat() for d in (campaign.start_date, campaign.end_date) if d)
+    attribution = report.attribution.label + (
+        f", {report.attribution.window_days}-day window" if report.attribution.window_days else ""
+    )
+    pdf.cell(
+        0,
+        5,
+        _text(
+            f"Campaign report · {campaign.get_objective_display()} · {dates or 'no dates'} · "
+            f"attribution: {attribution} · days in {time_zone} · money in {report.currency} · "
+            f"generated {generated_at:%Y-%m-%d %H:%M} UTC"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(4)
+    used = report.budget_used
+    _tiles(
+        pdf,
+        [
+            ("Spend", _money(totals.spend)),
+            ("Budget", _money(report.budget)),
+            ("Budget used", "-" if used is None else f"{used * 100:.0f} %"),
+            ("Views", f"{totals.views:,}"),
+            ("Engagements", f"{totals.engagements:,}"),
+            ("Clicks", f"{totals.clicks:,}"),
+            ("Unique clicks", f"{totals.unique_clicks:,}"),
+        ],
+    )
+    _tiles(
+        pdf,
+        [
+            ("Orders", _count(totals.orders)),
+            ("Revenue", _money(totals.revenue)),
+            ("New customers", _count(totals.new_customers)),
+            ("ROAS", "-" if totals.roas is None else f"{totals.roas:.2f}"),
+            ("CPA", _money(totals.cpa)),
+            ("CTR", "-" if totals.ctr is None else f"{totals.ctr * 100:.2f} %"),
+            ("EMV", _money(totals.emv) if report.emv_applies else "-"),
+        ],
+    )
+    chart_top = pdf.get_y() + 10
+    half = (pdf.w - pdf.l_margin - pdf.r_margin - 30) / 2
+    labels = [point.day.strftime("%d %b") for point in report.days]
+    if report.days:
+        _line_chart(
+            pdf, x=pdf.l_margin + 14, y=chart_top, w=half - 6, h=48, title="Clicks per day", labels=labels,
+            series=[
+                ("Clicks", [p.clicks for p in report.days], BLUE),
+                ("Unique clicks", [p.unique_clicks for p in report.days], VIOLET),
+            ],
+        )  # fmt: skip
+    top_rows = sorted(report.rows, key=lambda r: (-r.spend, r.handle))[:10]
+    if top_rows:
+        _bar_chart(
+            pdf, x=pdf.l_margin + half + 30, y=chart_top, w=half - 6, h=48, title="Spend and revenue by creator",
+            labels=[f"@{r.handle}" for r in top_rows],
+            series=[
+                ("Spend", [float(r.spend) for r in top_rows], BLUE),
+                ("Revenue", [float(r.revenue) for r in top_rows], GREEN),
+            ],
+        )  # fmt: skip
+    pdf.set_y(chart_top + 62)
+    if report.rows:
+        _table(pdf, report)
+    else:
+        pdf.set_font("Helvetica", "", 9)
+        pdf.cell(0, 6, "No booked creator yet: creators appear here once contracted.")
+    return bytes(pdf.output())
