@@ -297,6 +297,10 @@ class Payout(WorkspaceOwned):
         PAID = "paid", "Paid"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", "Payment"  # recorded by hand: the fee, a bonus, a kill fee
+        COMMISSION = "commission", "Commission"  # settled from attributed revenue
+
     # RESTRICT: a money record outlives an accidental collaboration delete; workspace deletion still cascades.
     collaboration = models.ForeignKey(Collaboration, on_delete=models.RESTRICT, related_name="payouts")
     amount: "MoneyField[Money | Combinable, Money]" = MoneyField(
@@ -306,6 +310,7 @@ class Payout(WorkspaceOwned):
     paid_at = models.DateTimeField(null=True, blank=True)
     reference = models.CharField(max_length=100, blank=True, help_text="Invoice or bank transfer reference.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DUE)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PAYMENT)
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:

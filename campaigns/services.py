@@ -674,6 +674,7 @@ def record_payout(
     due_on: datetime.date | None = None,
     reference: str = "",
     paid_at: datetime.datetime | None = None,
+    kind: str = Payout.Kind.PAYMENT,
 ) -> Payout:
     """Record a payment owed to a creator (`due`), or already made (`paid` when `paid_at` is given).
     CreatorDesk does not move money; this is the ledger. Needs an agreement: contracted or later, or a
@@ -687,6 +688,10 @@ def record_payout(
             code=CampaignErrorCode.STAGE_LOCKED,
         )
     money = _money(amount, currency, field="amount")
+    if kind not in Payout.Kind.values:
+        raise _invalid("kind", f"One of: {', '.join(Payout.Kind.values)}.")
+    if kind == Payout.Kind.COMMISSION and collaboration.compensation_type != Collaboration.Compensation.COMMISSION:
+        raise _invalid("kind", "Only a commission deal is paid a commission.")
     _check_payout_follows_compensation(collaboration=collaboration, money=money)
     reference = reference.strip()
     if len(reference) > 100:  # Payout.reference's column
@@ -701,6 +706,7 @@ def record_payout(
         reference=reference,
         paid_at=paid_at,
         status=Payout.Status.PAID if paid_at is not None else Payout.Status.DUE,
+        kind=kind,
         recorded_by=by,
     )
     record_audit_event(

@@ -36,6 +36,7 @@ urlpatterns = [
     path("campaigns/", include("outreach.urls")),  # thread and table panels, outreach templates
     path("campaigns/", include("campaigns.urls")),
     path("campaigns/", include("campaigns.open_call_urls")),
+    path("campaigns/", include("analytics.commission_urls")),  # the commission card of a collaboration
     path("apply/", include((open_call_urls.public_urlpatterns, "apply"))),
     path("contracts/", include("briefs.verify_urls")),  # public: verify a signed contract PDF
     path("library/", include("briefs.library_urls")),
