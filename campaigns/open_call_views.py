@@ -2,6 +2,7 @@
 and the public, brand-styled application page creators fill in without an account."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +15,7 @@ from campaigns import open_call_services as services
 from campaigns.models import Campaign, OpenCall, OpenCallApplication
 from core.errors import ApplicationError, NotFoundError
 from core.forms import add_form_errors
+from core.throttle import allow, client_key
 
 RECENT_APPLICATIONS = 10
 
@@ -109,7 +111,12 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     status, applied = 200, False
     if request.method == "POST":
         form = ApplicationForm(request.POST)
-        if form.is_valid():
+        if not allow(
+            scope="open-call", key=client_key(request, slug), limit=settings.OPEN_CALL_TRIES_PER_HOUR, window_s=3600
+        ):
+            form.add_error(None, "Too many tries from your connection; try again in an hour.")
+            status = 429
+        elif form.is_valid():
             if form.cleaned_data["website"]:
                 applied = True
             else:
@@ -125,7 +132,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
                     raise Http404 from exc
                 except ApplicationError as exc:
                     add_form_errors(form, exc)
-        status = 200 if applied else 400
+        status = 200 if applied else (status if status == 429 else 400)
     elif request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     context = {

@@ -304,6 +304,9 @@ DEMO_DATA_DIR = Path(env.str("DEMO_DATA_DIR", default=str(BASE_DIR.parent / "sha
 # transaction (a crash loses at most one chunk; progress advances per chunk).
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=200)
 IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=10_000)
+# Public forms: tries per client (IP) per hour, counted in Redis across web processes.
+OPEN_CALL_TRIES_PER_HOUR = env.int("OPEN_CALL_TRIES_PER_HOUR", default=10)  # per open call
+VERIFY_TRIES_PER_HOUR = env.int("VERIFY_TRIES_PER_HOUR", default=30)
 # Creators' draft uploads (video, image, PDF): the largest file accepted; allow it at the proxy too.
 DRAFT_UPLOAD_MAX_MB = env.int("DRAFT_UPLOAD_MAX_MB", default=200)
 # Uploaded import files are deleted this many days after their job ended (or was left unconfirmed);

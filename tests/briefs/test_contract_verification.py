@@ -79,3 +79,16 @@ def test_the_public_page_verifies_an_upload_without_signing_in(client, workspace
     assert 'id="verify-match"' in matched and "Maya Lopez" in matched and version.signed_sha256 in matched
     assert 'id="verify-no-match"' in unmatched and "Maya Lopez" not in unmatched
     assert workspace.name not in matched  # only what the file already says
+
+
+def test_the_public_page_refuses_a_client_over_its_hourly_checks(client, settings):
+    settings.VERIFY_TRIES_PER_HOUR = 2
+    url = reverse("contracts:contract-verify")
+    ip = {"REMOTE_ADDR": "203.0.113.41"}  # its own counter, whatever other tests sent from 127.0.0.1
+
+    def check(**meta):
+        return client.post(url, {"file": SimpleUploadedFile("c.pdf", b"%PDF-1.4 x", "application/pdf")}, **meta)
+
+    assert [check(**ip).status_code for _ in range(3)] == [200, 200, 429]
+    assert "Too many checks" in check(**ip).content.decode()
+    assert check(REMOTE_ADDR="203.0.113.42").status_code == 200  # another client is not held back

@@ -183,3 +183,19 @@ def test_the_campaign_panel_publishes_and_lists_applications(client, manager, ca
     services.apply_to_open_call(slug=open_call.slug, handle="from_panel", email="a@b.test", pitch=PITCH)
     panel = client.get(url).content.decode()
     assert f"/apply/{open_call.slug}/" in panel and "@from_panel" in panel
+
+
+def test_a_client_is_held_back_after_its_hourly_tries_and_nothing_is_written(client, open_call, settings):
+    settings.OPEN_CALL_TRIES_PER_HOUR = 2
+    url = reverse("apply:apply", kwargs={"slug": open_call.slug})
+    ip = {"REMOTE_ADDR": "198.51.100.77"}
+    client.post(url, {"handle": "first_try", "email": "a@b.test", "pitch": PITCH}, **ip)
+    client.post(url, {"handle": "bad handle!", "email": "a@b.test", "pitch": PITCH}, **ip)
+    before = _rows()
+
+    held = client.post(url, {"handle": "third_try", "email": "a@b.test", "pitch": PITCH}, **ip)
+
+    assert held.status_code == 429 and "Too many tries" in held.content.decode()
+    assert _rows() == before
+    other = client.post(url, {"handle": "other_ip", "email": "a@b.test", "pitch": PITCH}, REMOTE_ADDR="198.51.100.78")
+    assert other.status_code == 200
