@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User, Workspace
 from accounts.tenancy import all_workspaces_unscoped
@@ -155,9 +155,51 @@ def threads_with_unread_across_workspaces(*, older_than: object) -> list[int]:
             newer_than("creator_read_at"), newer_than("creator_notified_through")
         )
         return list(
-            Thread.objects.filter(Q(Exists(brand_unread)) | Q(Exists(creator_unread)))
+            Thread.objects.filter(
+                Q(Exists(brand_unread)) | Q(Exists(creator_unread)) | Q(Exists(_unread_reviews(older_than)))
+            )
             .order_by("pk")
             .values_list("pk", flat=True)
+        )
+
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _unread_reviews(older_than: object) -> QuerySet[ReviewComment]:
+    """The review comments on a thread's collaboration (an `OuterRef`) the creator has neither read nor
+    been e-mailed about: reviews live in campaigns, so they are not messages, but they are news."""
+    seen = Coalesce(Greatest(OuterRef("creator_read_at"), OuterRef("creator_notified_through")), Value(EPOCH))
+    return ReviewComment.objects.filter(
+        submission__deliverable__collaboration_id=OuterRef("collaboration_id"),
+        created_at__lte=older_than,
+        created_at__gt=seen,
+    )
+
+
+def unread_reviews_for(*, thread: Thread, older_than: datetime.datetime) -> list[ReviewComment]:
+    """The review comments a creator's unread notice quotes, oldest first (unscoped: the sweep)."""
+    marks = [m for m in (thread.creator_read_at, thread.creator_notified_through) if m]
+    reviews = ReviewComment.objects.with_scopes_disabled().filter(
+        submission__deliverable__collaboration_id=thread.collaboration_id,
+        workspace_id=thread.workspace_id,
+        created_at__lte=older_than,
+    )
+    if marks:
+        reviews = reviews.filter(created_at__gt=max(marks))
+    return list(reviews.select_related("submission").order_by("created_at", "pk"))
+
+
+def collaborations_needing_a_thread_across_workspaces(*, older_than: object, since: object) -> list[Collaboration]:
+    """Dangerous: crosses workspaces (the sweep). Collaborations with a recent review comment but no
+    thread yet: the sweep opens one, so the creator hears about the review."""
+    with all_workspaces_unscoped():
+        return list(
+            Collaboration.objects.filter(
+                deliverables__submissions__comments__created_at__lte=older_than,
+                deliverables__submissions__comments__created_at__gt=since,
+                thread__isnull=True,
+            ).distinct()
         )
 
 

@@ -28,7 +28,7 @@ from accounts.models import Membership, Role, User, Workspace
 from accounts.services import record_audit_event
 from accounts.tenancy import workspace_scope
 from accounts.tokens import new_token, token_sha256
-from campaigns.models import Collaboration
+from campaigns.models import Collaboration, ReviewComment
 from campaigns.pipeline import Stage
 from campaigns.services import move_collaboration
 from core.errors import ApplicationError
@@ -54,6 +54,7 @@ REMINDABLE_STAGES = frozenset(
     {Stage.INVITED, Stage.NEGOTIATING, Stage.CONTRACTED, Stage.CONTENT_IN_REVIEW, Stage.APPROVED}
 )
 UNREAD_EXCERPTS = 5  # the newest messages quoted in an unread-messages e-mail
+REVIEW_LOOKBACK_DAYS = 7  # how far back the sweep looks for reviews on collaborations without a thread
 
 
 # --- Shared checks ------------------------------------------------------------------------------
@@ -170,8 +171,8 @@ def record_event(*, collaboration: Collaboration, kind: str, body: str, by: User
 @transaction.atomic
 def mark_read(*, collaboration: Collaboration, by: User) -> Thread | None:
     """Record that `by`'s side has read the thread up to now: any member of the workspace for the
-    brand (analysts read too), the collaboration's own creator for the creator. None when the thread
-    has no message yet. The read time only moves forward."""
+    brand (analysts read too), the collaboration's own creator for the creator. None when there is
+    nothing to read yet (no message, no review). The read time only moves forward."""
     if by.is_creator:
         collaboration = _own_collaboration(collaboration=collaboration, user=by)
     else:
@@ -184,7 +185,10 @@ def mark_read(*, collaboration: Collaboration, by: User) -> Thread | None:
             .first()
         )
         if thread is None:
-            return None
+            reviewed = ReviewComment.objects.filter(submission__deliverable__collaboration_id=collaboration.pk).exists()
+            if not reviewed:
+                return None
+            thread = _locked_thread(collaboration)  # reviews are news without a message: their reading counts
         now = timezone.now()
         previous = getattr(thread, f"{side}_read_at")
         if previous is None or previous < now:
@@ -576,6 +580,12 @@ def _creator_recipients(thread: Thread) -> list[str]:
     return [user.email] if user is not None and user.is_active else []
 
 
+def _review_text(review: ReviewComment) -> str:
+    decision = review.get_decision_display() if review.decision else "Comment"
+    text = f"Draft round {review.submission.round_number}: {decision}"
+    return f"{text} — {review.body.strip()}" if review.body.strip() else text
+
+
 def notify_unread(*, thread_id: int, side: str, older_than: datetime.datetime) -> int:
     """E-mail `side` (one e-mail per recipient) about the thread's messages from the other side that
     arrived before `older_than`, are unread, and were not in an earlier notice. Returns the number of
@@ -600,22 +610,27 @@ def notify_unread(*, thread_id: int, side: str, older_than: datetime.datetime) -
         )
         if marks:
             pending = pending.filter(created_at__gt=max(marks))
-        messages = list(pending)
-        if not messages:
+        # (time, text) of each item the notice quotes; the creator also hears of the brand's reviews.
+        items = [(m.created_at, m.body) for m in pending]
+        if side == Side.CREATOR:
+            reviews = selectors.unread_reviews_for(thread=thread, older_than=older_than)
+            items += [(review.created_at, _review_text(review)) for review in reviews]
+        items.sort(key=lambda item: item[0])
+        if not items:
             return 0
         previous = getattr(thread, f"{side}_notified_through")
-        through = messages[-1].created_at
+        through = items[-1][0]
         setattr(thread, f"{side}_notified_through", through)
         thread.save(update_fields=[f"{side}_notified_through", "updated_at"])
         recipients = _brand_recipients(thread) if side == Side.BRAND else _creator_recipients(thread)
     collaboration = thread.collaboration
-    count = len(messages)
+    count = len(items)
     subject = (
         f"{count} unread message{'s' if count != 1 else ''} about {collaboration.campaign.name}"
         if side == Side.CREATOR
         else f"@{collaboration.creator.handle} wrote about {collaboration.campaign.name}"
     )
-    quoted = "\n\n".join(f"— {m.body[:500]}" for m in messages[-UNREAD_EXCERPTS:])
+    quoted = "\n\n".join(f"— {text[:500]}" for _, text in items[-UNREAD_EXCERPTS:])
     link = (
         emails.portal_thread_url(collaboration.pk)
         if side == Side.CREATOR
@@ -643,6 +658,13 @@ def send_unread_notifications(*, now: datetime.datetime | None = None) -> int:
     """The sweep beat runs every few minutes: notify each side of each thread with messages unread for
     longer than `OUTREACH_UNREAD_NOTIFY_AFTER_MINUTES`. Idempotent: run twice, it sends once."""
     older_than = (now or timezone.now()) - datetime.timedelta(minutes=settings.OUTREACH_UNREAD_NOTIFY_AFTER_MINUTES)
+    # A review on a collaboration without a thread yet (no message so far) opens one, so it is heard of.
+    since = older_than - datetime.timedelta(days=REVIEW_LOOKBACK_DAYS)
+    threadless = selectors.collaborations_needing_a_thread_across_workspaces(older_than=older_than, since=since)
+    for collaboration in threadless:
+        Thread.objects.with_scopes_disabled().get_or_create(
+            collaboration=collaboration, defaults={"workspace_id": collaboration.workspace_id}
+        )
     sent = 0
     for thread_id in selectors.threads_with_unread_across_workspaces(older_than=older_than):
         for side in (Side.BRAND, Side.CREATOR):

@@ -92,3 +92,60 @@ def test_beat_runs_the_sweep_every_five_minutes():
 
     task = PeriodicTask.objects.get(task="outreach.tasks.send_unread_notifications_task")
     assert (task.interval.every, task.interval.period) == (300, "seconds")
+
+
+def _review(collaboration, manager, decision, comment):
+    """A draft round of the collaboration reviewed by the brand (campaigns' own services)."""
+    from django_scopes import scopes_disabled
+
+    from campaigns import deliverable_services
+    from tests.campaigns.factories import DeliverableFactory
+
+    with scopes_disabled():
+        collaboration.stage = "contracted"
+        collaboration.save(update_fields=["stage"])
+        deliverable = DeliverableFactory(collaboration=collaboration)
+    submission = deliverable_services.submit_draft(
+        deliverable_id=deliverable.pk, user=collaboration.creator.user, link="https://drive.test/cut-1"
+    )
+    with workspace_scope(collaboration.workspace):
+        deliverable_services.review_submission(
+            submission_id=submission.pk, by=manager, decision=decision, comment=comment
+        )
+
+
+def test_a_review_of_the_creators_draft_is_e_mailed_once_even_without_a_thread(workspace, manager, campaign,
+                                                                               creator_user):  # fmt: skip
+    from django_scopes import scopes_disabled
+
+    from outreach.models import Thread
+    from tests.campaigns.factories import CollaborationFactory
+
+    with scopes_disabled():
+        collaboration = CollaborationFactory(
+            campaign=campaign, creator=creator_user.creator_profile, stage="contracted"
+        )
+    with _at(0):
+        _review(collaboration, manager, "request_changes", "Show the texture close up, please.")
+    with scopes_disabled():
+        assert not Thread.objects.filter(collaboration=collaboration).exists()  # nobody wrote a message yet
+
+    with _at(5):
+        assert send_unread_notifications_task() == 0
+    with _at(20):
+        first = send_unread_notifications_task()
+        second = send_unread_notifications_task()
+
+    assert (first, second) == (1, 0)
+    assert [m.to for m in mail.outbox] == [["creator@example.test"]]
+    assert "Draft round 1: Changes requested — Show the texture close up, please." in mail.outbox[0].body
+
+
+def test_a_review_the_creator_has_read_is_not_e_mailed(workspace, manager, creator_user, linked_collaboration):
+    with _at(0):
+        _review(linked_collaboration, manager, "approve", "")
+    with _at(3):
+        services.mark_read(collaboration=linked_collaboration, by=creator_user)
+    with _at(30):
+        assert send_unread_notifications_task() == 0
+    assert mail.outbox == []
