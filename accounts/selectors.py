@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import AuditEvent, Invitation, Membership, User, Workspace
+from accounts.models import AuditEvent, Invitation, Membership, Role, User, Workspace
 from accounts.tenancy import all_workspaces_unscoped
 
 
@@ -61,3 +61,11 @@ def invitation_by_token_across_workspaces(*, token_sha256: str) -> Invitation | 
 
 def api_token_for(*, user: User) -> Token | None:
     return Token.objects.filter(user=user).first()
+
+
+def has_workspace_role(*, workspace_id: int, user: User, at_least: Role = Role.MANAGER) -> bool:
+    """Whether `user` is a member of the workspace with at least `at_least`: the one check every
+    service makes before it writes. Filters by the workspace itself, so it needs no scope (the portal,
+    tasks and the sweep call services with none)."""
+    membership = Membership.objects.with_scopes_disabled().filter(workspace_id=workspace_id, user=user).first()
+    return membership is not None and membership.has_role(at_least)

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User, Workspace
+from accounts.models import User, Workspace
+from accounts.selectors import has_workspace_role
 from accounts.services import record_audit_event
 from analytics.destinations import normalize_domain
 from analytics.models import VerifiedDomain
@@ -32,8 +33,7 @@ VERIFICATION_TOKEN_BYTES = 24
 
 def require_manager(*, workspace_id: int, user: User) -> None:
     """Managers and owners write links and domains; analysts (and non-members) are refused first."""
-    membership = Membership.objects.filter(workspace_id=workspace_id, user=user).first()
-    if membership is None or not membership.has_role(Role.MANAGER):
+    if not has_workspace_role(workspace_id=workspace_id, user=user):
         raise TrackingPermissionError(
             "Only the workspace's managers and owners can change tracking links and domains.",
             code=TrackingErrorCode.ROLE_REQUIRED,

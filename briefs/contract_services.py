@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User, Workspace
+from accounts.selectors import has_workspace_role
 from accounts.services import record_audit_event
 from accounts.tenancy import all_workspaces_unscoped
 from briefs import contract_documents as documents
@@ -75,8 +76,7 @@ def _invalid(field: str, message: str, code: ContractErrorCode = ContractErrorCo
 
 
 def _require_manager(*, workspace_id: int, user: User) -> None:
-    membership = Membership.objects.filter(workspace_id=workspace_id, user=user).first()
-    if membership is None or not membership.has_role(Role.MANAGER):
+    if not has_workspace_role(workspace_id=workspace_id, user=user):
         raise ContractPermissionError(
             "Only the workspace's managers and owners send and sign contracts.", code=ContractErrorCode.ROLE_REQUIRED
         )

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.selectors import has_workspace_role
 from accounts.services import record_audit_event
 from briefs.models import Brief
 from campaigns import pipeline
@@ -24,8 +25,7 @@ def publish_brief(*, campaign: Campaign, by: User, content: Mapping[str, str]) -
     """Publish the campaign's next brief version. Refused (nothing written) for a non-manager, an empty
     objective, an unknown field, a field over FIELD_MAX_CHARS, or content equal to the latest version."""
     campaign = Campaign.objects.select_for_update().select_related("workspace").get(pk=campaign.pk)
-    membership = by.memberships.filter(workspace_id=campaign.workspace_id).first()
-    if membership is None or not membership.has_role(Role.MANAGER):
+    if not has_workspace_role(workspace_id=campaign.workspace_id, user=by):
         raise PermissionDeniedError("Only managers and owners publish briefs.", code="not_allowed")
     unknown = sorted(set(content) - set(Brief.CONTENT_FIELDS))
     if unknown:

@@ -26,7 +26,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from djmoney.money import Money
 
-from accounts.models import Membership, Role, User, Workspace
+from accounts.models import Membership, User, Workspace
+from accounts.selectors import has_workspace_role
 from accounts.services import record_audit_event
 from campaigns import pipeline
 from campaigns.errors import CampaignError, CampaignErrorCode, CampaignNotFoundError, CampaignPermissionError
@@ -76,8 +77,7 @@ _Owned = TypeVar("_Owned", bound=models.Model)
 
 def _require_manager(*, workspace_id: int, user: User) -> None:
     """Managers and owners write; analysts (and non-members) are refused before anything is written."""
-    membership = Membership.objects.filter(workspace_id=workspace_id, user=user).first()
-    if membership is None or not membership.has_role(Role.MANAGER):
+    if not has_workspace_role(workspace_id=workspace_id, user=user):
         raise CampaignPermissionError(
             "Only the workspace's managers and owners can change campaigns.", code=CampaignErrorCode.ROLE_REQUIRED
         )

@@ -32,7 +32,8 @@ from django.db.models import JSONField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User, Workspace
+from accounts.models import User, Workspace
+from accounts.selectors import has_workspace_role
 from accounts.services import record_audit_event
 from accounts.tenancy import workspace_scope
 from core.errors import PermissionDeniedError
@@ -142,8 +143,7 @@ GIN_PENDING_LIST_KB = 64 * 1024
 
 
 def _require_manager(*, workspace: Workspace, user: User) -> None:
-    membership = Membership.objects.filter(workspace=workspace, user=user).first()
-    if membership is None or not membership.has_role(Role.MANAGER):
+    if not has_workspace_role(workspace_id=workspace.pk, user=user):
         raise PermissionDeniedError("Importing creators needs the manager role.", code="role_required")
 
 

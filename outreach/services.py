@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User, Workspace
+from accounts.selectors import has_workspace_role
 from accounts.services import record_audit_event
 from accounts.tenancy import workspace_scope
 from accounts.tokens import new_token, token_sha256
@@ -62,8 +63,7 @@ REVIEW_LOOKBACK_DAYS = 7  # how far back the sweep looks for reviews on collabor
 
 def _require_manager(*, workspace_id: int, user: User) -> None:
     """Managers and owners write; analysts (and non-members) are refused before anything is written."""
-    membership = Membership.objects.with_scopes_disabled().filter(workspace_id=workspace_id, user=user).first()
-    if membership is None or not membership.has_role(Role.MANAGER):
+    if not has_workspace_role(workspace_id=workspace_id, user=user):
         raise OutreachPermissionError(
             "Only the workspace's managers and owners can do this.", code=OutreachErrorCode.ROLE_REQUIRED
         )

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.models import Membership, Role, User, Workspace
+from accounts.models import User, Workspace
+from accounts.selectors import has_workspace_role
 from accounts.services import record_audit_event
 from core.errors import ApplicationError, PermissionDeniedError
 from reports import metrics
@@ -92,8 +93,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 def update_report_settings(*, workspace: Workspace, by: User, values: dict[str, Any]) -> ReportSettings:
     """Save the workspace's report settings (managers and owners). Any bad value is refused with its
     field and nothing is written. The currency is the workspace's default currency at the time."""
-    membership = Membership.objects.filter(workspace=workspace, user=by).first()
-    if membership is None or not membership.has_role(Role.MANAGER):
+    if not has_workspace_role(workspace_id=workspace.pk, user=by):
         raise PermissionDeniedError("Changing report settings needs the manager role.", code="role_required")
     cleaned = _clean(values)
     report_settings, _ = ReportSettings.objects.select_for_update().get_or_create(
