@@ -83,6 +83,8 @@ def _queries(shortlist_id: int) -> dict[str, tuple[dict[str, str], list[str]]]:
     micro = "follower_count >= 10000 AND follower_count < 100000"
     audience = "creators_creator c JOIN creators_audienceprofile a ON a.creator_id = c.id"
     audience_where = "(a.countries -> 'US') >= '50' AND (a.genders -> 'female') >= '60'"
+    # The count finds its candidates through the coarse share tags' GIN index; the JSON comparison decides.
+    audience_tags = "creator_audience_share_tags(a.countries, a.genders, a.age_buckets) @> '{c:US:50,g:FEMALE:60}'"
     on_list = (
         f"EXISTS (SELECT 1 FROM creators_creatorlistentry e WHERE e.creator_list_id = {shortlist_id} "
         "AND e.creator_id = c.id)"
@@ -119,10 +121,10 @@ def _queries(shortlist_id: int) -> dict[str, tuple[dict[str, str], list[str]]]:
                 "audience_gender_min": "60",
             },
             # Audience shares are JSON: the planner can only guess, so they are counted (bounded), on the
-            # audience profiles alone when no other filter needs the creator row.
+            # audience profiles alone (through the tags' index) when no other filter needs the creator row.
             [
                 _page(audience_where, "c.score DESC NULLS LAST, c.id", source=audience),
-                _count(audience_where, source="creators_audienceprofile a"),
+                _count(f"{audience_tags} AND {audience_where}", source="creators_audienceprofile a"),
             ],
         ),
         "recent_language": (

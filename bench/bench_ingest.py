@@ -7,9 +7,13 @@ does: staging COPY, video upsert, stats insert keyed by (video, slot), follower 
 update. The rows are deleted afterwards.
 
 Figures:
-- `ingest.rows_per_s`: stats rows stored per second. `baseline` = the same rows `COPY`'d by psycopg
-  into an unindexed table of the same columns, in the same run; `ratio` = ingest / COPY. Target:
-  >= 100,000 rows/s.
+- `ingest.rows_per_s`: stats rows stored per second by WRITERS processes at once (default 2, the
+  `--concurrency` of the devstack's Celery worker: the pipeline's pull tasks run that many at a time),
+  each storing every WRITERS-th chunk. `baseline` = the same rows `COPY`'d by psycopg into an
+  unindexed table of the same columns, in the same run, by one process; `ratio` = ingest / COPY.
+  Target: >= 100,000 rows/s.
+- `ingest.single_writer_rows_per_s`: the same rows stored by one process, chunk after chunk: the
+  cost of one pull task's writes, and what a one-process worker would reach.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from bench.bench_scoring import CREATORS, DATABASE_SUFFIX, generate
 from bench.workers import run_worker
 
 ROWS = int(os.environ.get("BENCH_INGEST_ROWS", "1000000"))
+WRITERS = int(os.environ.get("BENCH_INGEST_WRITERS", "2"))
 TARGET_ROWS_PER_S = 100_000
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SLOT = "2026-11-21T00:00:00+00:00"
@@ -94,13 +99,25 @@ def _worker(out_path: str) -> None:
     ]
     rows = sum(len(metrics.videos) for _c, metrics in pulls)
     chunk = settings.METRICS_SYNC_CHUNK
-    _log(f"storing {rows:,} stats rows of {len(pulls):,} creators, {chunk} creators per transaction")
+    chunks = [pulls[start : start + chunk] for start in range(0, len(pulls), chunk)]
+
+    def store(writer: int, writers: int) -> int:
+        return sum(store_pulls(pulls=part, captured_at=slot).snapshots_created for part in chunks[writer::writers])
+
+    def forget(conn: psycopg.Connection[Any]) -> None:
+        conn.execute("DELETE FROM creators_videostats WHERE captured_at = %s", [slot])
+        conn.execute("DELETE FROM creators_followersnapshot WHERE captured_on = %s", [slot.date()])
+        conn.execute("VACUUM creators_videostats, creators_followersnapshot, creators_video, creators_creator")
+
+    _log(f"storing {rows:,} stats rows of {len(pulls):,} creators, {chunk} creators per transaction, one writer")
     started = time.perf_counter()
-    stored = 0
-    for start in range(0, len(pulls), chunk):
-        stored += store_pulls(pulls=pulls[start : start + chunk], captured_at=slot).snapshots_created
-    ingest_s = time.perf_counter() - started
+    stored = store(0, 1)
+    single_s = time.perf_counter() - started
     assert stored == rows, f"stored {stored} of {rows}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        forget(conn)
+    _log(f"one writer: {rows / single_s:,.0f} rows/s; now {WRITERS} writers")
+    ingest_s = _in_processes(store, WRITERS, expected=rows)
 
     copy_rows = [
         (n, slot, v.views, v.likes, v.comments, v.shares, v.saves)
@@ -119,7 +136,7 @@ def _worker(out_path: str) -> None:
         conn.execute("DELETE FROM creators_videostats WHERE captured_at = %s", [slot])
         conn.execute("DELETE FROM creators_followersnapshot WHERE captured_on = %s", [slot.date()])
     rate, copy_rate = rows / ingest_s, rows / copy_s
-    _log(f"ingest {rate:,.0f} rows/s ({ingest_s:.1f}s); raw COPY {copy_rate:,.0f} rows/s")
+    _log(f"ingest {rate:,.0f} rows/s ({ingest_s:.1f}s, {WRITERS} writers); raw COPY {copy_rate:,.0f} rows/s")
     Path(out_path).write_text(
         json.dumps(
             [
@@ -131,12 +148,52 @@ def _worker(out_path: str) -> None:
                     "better": "higher",
                     "target": f">= {TARGET_ROWS_PER_S:,}",
                     "rows": rows,
-                }
+                    "writers": WRITERS,
+                },
+                {
+                    "name": "single_writer_rows_per_s",
+                    "value": round(rows / single_s),
+                    "unit": "rows/s",
+                    "baseline": round(copy_rate),
+                    "better": "higher",
+                    "rows": rows,
+                },
             ]
         )
     )
     if rate < TARGET_ROWS_PER_S:
         _log(f"MISSED: {rate:,.0f} rows/s")
+
+
+def _in_processes(store: Any, writers: int, *, expected: int) -> float:
+    """Seconds for `writers` forked processes to run store(i, writers) each, like a worker pool: each
+    child opens its own database connection (the parent's is closed before the fork)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    global _STORE
+    _STORE = store  # inherited by the forked children: a closure does not pickle
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(writers) as pool:
+        started = time.perf_counter()
+        stored = sum(pool.starmap(_child_store, [(i, writers) for i in range(writers)]))
+        elapsed = time.perf_counter() - started
+    assert stored == expected, f"stored {stored} of {expected}"
+    return elapsed
+
+
+_STORE: Any = None
+
+
+def _child_store(writer: int, writers: int) -> int:
+    from django.db import connections
+
+    try:
+        return int(_STORE(writer, writers))
+    finally:
+        connections.close_all()
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
 from creators import discovery
+from creators.audience_index import AudienceShareTags, share_tag
 from creators.models import (
     AudienceProfile,
     BrandSafetyHit,
@@ -395,10 +396,16 @@ class CreatorFilterSet(django_filters.FilterSet):
         )
         return Q(Exists(entries))
 
-    def _audience_lookups(self, prefix: str) -> dict[str, Any]:
-        """The audience filters as lookups on AudienceProfile (prefix "") or on Creator ("audience__")."""
+    def _audience_lookups(self, prefix: str, *, tagged: bool = False) -> dict[str, Any]:
+        """The audience filters as lookups on AudienceProfile (prefix "") or on Creator ("audience__").
+
+        `tagged` also asks for each share's coarse tag (`share_tags__contains`, on an AudienceShareTags
+        alias): the GIN index finds the candidates, the JSON comparison decides. The count wants it; the
+        page does not: walking the sort index and probing each creator's profile finds the first rows
+        sooner than fetching and sorting every candidate (bench/discovery, `audience`)."""
         data = self.form.cleaned_data
         lookups: dict[str, Any] = {}
+        tags: list[str] = []
         for part, key_name, share_name in (
             ("countries", "audience_country", "audience_country_min"),
             ("genders", "audience_gender", "audience_gender_min"),
@@ -415,6 +422,9 @@ class CreatorFilterSet(django_filters.FilterSet):
                 lookups[f"{prefix}{part}__{key}__gte"] = minimum
             else:
                 lookups[f"{prefix}{part}__has_key"] = key
+            tags.append(share_tag(part, key, minimum))
+        if tags and tagged:
+            lookups["share_tags__contains"] = tags
         return lookups
 
     def _filter_audience(self, queryset: QuerySet[Creator]) -> QuerySet[Creator]:
@@ -431,7 +441,9 @@ class CreatorFilterSet(django_filters.FilterSet):
             data[name] not in (None, "", []) for name in others
         ):
             return None
-        return AudienceProfile.objects.filter(**self._audience_lookups(""))
+        return AudienceProfile.objects.alias(share_tags=AudienceShareTags()).filter(
+            **self._audience_lookups("", tagged=True)
+        )
 
 
 class CreatorPageFilterSet(CreatorFilterSet):

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower, Upper
 from accounts.managers import workspace_scoped_manager
 from accounts.models import User, Workspace
 from core.models import TimeStampedModel
+from creators.audience_index import AudienceShareTags
 
 if TYPE_CHECKING:
     from accounts.managers import WorkspaceScopedManager
@@ -150,6 +151,10 @@ class AudienceProfile(TimeStampedModel):
     genders = models.JSONField(default=dict, blank=True)  # {"female": 62.0, "male": 36.0, "other": 2.0}
     countries = models.JSONField(default=dict, blank=True)  # {"US": 48.0, ...}
     cities = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        # "At least X % of the audience in ..." without reading every profile's JSON (creators.audience_index).
+        indexes = [GinIndex(AudienceShareTags(), name="audience_share_tags_gin")]
 
     def __str__(self) -> str:
         return f"Audience of {self.creator}"
