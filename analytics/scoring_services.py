@@ -3,7 +3,8 @@
 Percentile ranks compare a creator with its whole tier, so every run loads the whole index (recent
 videos only) and scores it; a run for the stale creators stores only theirs. Frames come out of the
 database by `COPY ... TO STDOUT (FORMAT csv)` read by pandas' C parser: several times faster than
-building model instances or tuples for millions of rows (bench/scoring).
+building model instances or tuples for millions of rows (bench/scoring); the videos, millions of
+fixed-width rows, come as binary COPY read by numpy in one pass (analytics.binary_frames).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.db import connection
 
 from analytics import scoring
+from analytics.binary_frames import copy_binary_frame
 from creators.score_writes import ScoreColumns, store_scores, store_tier_benchmarks
 from creators.selectors import tier_bounds
 
@@ -53,22 +55,39 @@ def _tier_case() -> str:
     return f"CASE {' '.join(cases)} END"
 
 
+# Every column fixed-width and never NULL, for the binary COPY (analytics.binary_frames).
 _VIDEO_COLUMNS = """
-    v.creator_id, v.id AS video_id, extract(epoch FROM v.posted_at)::bigint AS posted, {stats},
-    v.is_paid_partnership, v.is_sponsored
+    v.creator_id, v.id, v.posted_at, {stats}, v.is_paid_partnership, v.is_sponsored
 """
+_STATS = (
+    "{t}.views, {t}.likes, {t}.comments, {t}.shares, COALESCE({t}.saves::float8, 'NaN'), "
+    "COALESCE({t}.completion_rate::float8, 'NaN')"
+)
+VIDEO_FRAME_COLUMNS = (
+    ("creator_id", "bigint"),
+    ("video_id", "bigint"),
+    ("posted_at", "timestamptz"),
+    ("views", "bigint"),
+    ("likes", "bigint"),
+    ("comments", "bigint"),
+    ("shares", "bigint"),
+    ("saves", "float8"),
+    ("completion_rate", "float8"),
+    ("is_paid_partnership", "boolean"),
+    ("is_sponsored", "boolean"),
+)
 # The latest snapshot as of `as_of`: the copy on the video when it is not newer than as_of (always,
 # for a run about now), else the newest older snapshot (a run about the past, e.g. the demo's history).
 VIDEOS_SQL = (
     "SELECT "  # noqa: S608 - our own constants; values travel as parameters
-    + _VIDEO_COLUMNS.format(stats="v.views, v.likes, v.comments, v.shares, v.saves, v.completion_rate::float8")
+    + _VIDEO_COLUMNS.format(stats=_STATS.format(t="v"))
     + """
     FROM creators_video v
     WHERE v.posted_at > %(since)s AND v.posted_at <= %(as_of)s AND v.stats_captured_at <= %(as_of)s
     UNION ALL
     SELECT * FROM (
         SELECT DISTINCT ON (v.id) """
-    + _VIDEO_COLUMNS.format(stats="s.views, s.likes, s.comments, s.shares, s.saves, s.completion_rate::float8")
+    + _VIDEO_COLUMNS.format(stats=_STATS.format(t="s"))
     + """
         FROM creators_video v JOIN creators_videostats s ON s.video_id = v.id AND s.captured_at <= %(as_of)s
         WHERE v.posted_at > %(since)s AND v.posted_at <= %(as_of)s AND v.stats_captured_at > %(as_of)s
@@ -87,25 +106,7 @@ def load_frames(*, as_of: datetime, window_days: int) -> tuple[pd.DataFrame, pd.
         {"creator_id": "int64", "follower_count": "int64", "tier": "category"},
         [],
     )
-    videos = copy_frame(
-        VIDEOS_SQL,
-        {"since": since, "as_of": as_of},
-        {
-            "creator_id": "int64",
-            "video_id": "int64",
-            "posted": "int64",
-            "views": "int64",
-            "likes": "int64",
-            "comments": "int64",
-            "shares": "int64",
-            "saves": "float64",
-            "completion_rate": "float64",
-            "is_paid_partnership": "bool",
-            "is_sponsored": "bool",
-        },
-        [],
-    )
-    videos["posted_at"] = pd.to_datetime(videos.pop("posted"), unit="s", utc=True)
+    videos = copy_binary_frame(VIDEOS_SQL, {"since": since, "as_of": as_of}, VIDEO_FRAME_COLUMNS)
     followers = copy_frame(
         "SELECT creator_id, captured_on, follower_count FROM creators_followersnapshot "
         "WHERE captured_on > %s AND captured_on <= %s",
