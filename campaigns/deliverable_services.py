@@ -29,7 +29,7 @@ from babel import Locale
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -96,6 +96,28 @@ def creator_deliverables(*, user: User) -> QuerySet[Deliverable]:
     return Deliverable.objects.with_scopes_disabled().filter(
         collaboration__in=creator_collaborations(user=user).values("pk")
     )
+
+
+def note_reviews_seen(*, user: User, collaboration: Collaboration) -> bool:
+    """The creator's collaboration page, which shows every review comment, was opened now: remember it
+    when a comment is newer than the last visit (a visit with nothing new writes nothing). Returns
+    whether the mark moved."""
+    own = creator_collaborations(user=user).filter(pk=collaboration.pk)
+    latest = (
+        ReviewComment.objects.with_scopes_disabled()
+        .filter(submission__deliverable__collaboration__in=own.values("pk"))
+        .aggregate(latest=Max("created_at"))["latest"]
+    )
+    if latest is None:
+        return False
+    now = timezone.now()
+    moved = (
+        Collaboration.objects.with_scopes_disabled()
+        .filter(pk=collaboration.pk, pk__in=own.values("pk"))
+        .filter(Q(creator_reviews_seen_at__isnull=True) | Q(creator_reviews_seen_at__lt=latest))
+        .update(creator_reviews_seen_at=now)
+    )
+    return bool(moved)
 
 
 def creator_submissions(*, user: User) -> QuerySet[DeliverableSubmission]:

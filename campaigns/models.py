@@ -94,6 +94,9 @@ class Collaboration(WorkspaceOwned):
     bonus_metric = models.CharField(max_length=32, blank=True, help_text="The KPI whose threshold earns the bonus.")
     bonus_threshold = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     shortlisted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # When the creator last opened their collaboration page, which shows every review comment: the
+    # unread-messages e-mail (outreach) does not tell them about a review they have already read there.
+    creator_reviews_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -167,7 +167,9 @@ def collaboration_page(request: HttpRequest, creator: Creator | None, collaborat
     collaboration = _own_collaboration(_creator_user(request), collaboration_pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    return render(request, PAGE_TEMPLATE, _page_context(request, collaboration))
+    response = render(request, PAGE_TEMPLATE, _page_context(request, collaboration))
+    deliverable_services.note_reviews_seen(user=_creator_user(request), collaboration=collaboration)
+    return response
 
 
 def _deliverable_collaboration(user: User, deliverable_pk: int) -> Collaboration:

@@ -174,7 +174,12 @@ def _unread_reviews(older_than: object) -> QuerySet[ReviewComment]:
         submission__deliverable__collaboration_id=OuterRef("collaboration_id"),
         created_at__lte=older_than,
         created_at__gt=seen,
-    )
+    ).filter(_not_seen_on_the_collaboration_page())
+
+
+def _not_seen_on_the_collaboration_page() -> Q:
+    seen_at = "submission__deliverable__collaboration__creator_reviews_seen_at"
+    return Q(**{f"{seen_at}__isnull": True}) | Q(created_at__gt=F(seen_at))
 
 
 def unread_reviews_for(*, thread: Thread, older_than: datetime.datetime) -> list[ReviewComment]:
@@ -187,6 +192,7 @@ def unread_reviews_for(*, thread: Thread, older_than: datetime.datetime) -> list
     )
     if marks:
         reviews = reviews.filter(created_at__gt=max(marks))
+    reviews = reviews.filter(_not_seen_on_the_collaboration_page())
     return list(reviews.select_related("submission").order_by("created_at", "pk"))
 
 

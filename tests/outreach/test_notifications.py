@@ -149,3 +149,45 @@ def test_a_review_the_creator_has_read_is_not_e_mailed(workspace, manager, creat
     with _at(30):
         assert send_unread_notifications_task() == 0
     assert mail.outbox == []
+
+
+def _open_collaboration_page(client, creator_user, collaboration):
+    from django.urls import reverse
+
+    client.force_login(creator_user)
+    response = client.get(reverse("portal-campaigns:collaboration", args=[collaboration.pk]))
+    assert response.status_code == 200
+    return response
+
+
+def test_a_review_seen_on_the_portal_collaboration_page_is_not_e_mailed(
+    workspace, manager, creator_user, linked_collaboration, client
+):
+    with _at(0):
+        _review(linked_collaboration, manager, "request_changes", "Brighter light, please.")
+    with _at(3):
+        page = _open_collaboration_page(client, creator_user, linked_collaboration)
+    assert "Brighter light, please." in page.content.decode()  # the page does show it
+    with _at(30):
+        assert send_unread_notifications_task() == 0
+    assert mail.outbox == []
+
+
+def test_what_the_collaboration_page_does_not_show_is_still_e_mailed(
+    workspace, manager, creator_user, linked_collaboration, client
+):
+    with _at(0):
+        _review(linked_collaboration, manager, "request_changes", "Brighter light, please.")
+        with workspace_scope(workspace):
+            services.post_message(collaboration=linked_collaboration, by=manager, body="Any news on the parcel?")
+    with _at(3):
+        _open_collaboration_page(client, creator_user, linked_collaboration)
+    with _at(10):
+        _review(linked_collaboration, manager, "approve", "Perfect now.")
+    with _at(30):
+        assert send_unread_notifications_task() == 1
+
+    body = mail.outbox[0].body
+    assert "Any news on the parcel?" in body  # messages live on the messages page, not this one
+    assert "Perfect now." in body  # written after the visit
+    assert "Brighter light, please." not in body
