@@ -12,6 +12,7 @@ from analytics.models import (
     Order,
     OrderSource,
     PromoCode,
+    ReportingZone,
     ScoringProfile,
     TikTokConnection,
     TrackingLink,
@@ -165,3 +166,10 @@ class AttributionDailyRollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 admin.site.register(AttributionSettings)
+
+
+@admin.register(ReportingZone)
+class ReportingZoneAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Which zone each workspace's daily figures were counted in (the recount task keeps it)."""
+
+    list_display = ("workspace", "time_zone", "counted_at")

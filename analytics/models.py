@@ -234,6 +234,20 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class ReportingZone(models.Model):
+    """The time zone a workspace's daily figures (click and attribution rollups) were last counted in.
+
+    An owner may change the workspace's zone (accounts), which cannot call up into analytics: a periodic
+    task (`analytics.reporting_zone`) compares the two and counts the days again in the new zone."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    time_zone = models.CharField(max_length=64)
+    counted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id}: {self.time_zone}"
+
+
 class AttributionSettings(TimeStampedModel):
     """How a workspace credits orders: the rule its reports show and the click window in days."""
 

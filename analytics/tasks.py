@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
-from analytics import brand_safety, click_ingest, order_services, orders, scoring_services, sync
+from analytics import brand_safety, click_ingest, order_services, orders, reporting_zone, scoring_services, sync
 
 logger = structlog.get_logger(__name__)
 
@@ -110,3 +110,9 @@ def reattribute_workspace_task(workspace_id: int) -> int:
 @shared_task(acks_late=True)
 def purge_webhook_bodies_task() -> int:
     return orders.purge_webhook_bodies()
+
+
+@shared_task(acks_late=True)
+def recount_changed_zones_task() -> int:
+    """Daily figures of workspaces whose time zone changed, counted again in the new zone."""
+    return reporting_zone.recount_changed_zones()
