@@ -6,17 +6,20 @@ tags, filters and attribute lookups a template author should not reach). A place
 `{{ name }}` with `name` in MERGE_FIELDS; anything else that looks like one is an error when the
 template is saved, and substitution is a single pass, so a value containing `{{ x }}` stays text.
 
-PDFs are deterministic: the same text and the same timestamp give the same bytes (fixed producer,
-creation date taken from the data, no random file id), so a stored SHA-256 can be recomputed."""
+PDFs embed the Unicode font vendored in core/fonts (names in any script it covers print as typed) and
+are deterministic: the same text and the same timestamp give the same bytes (fixed producer, creation
+date taken from the data, no random file id, fixed font file and subset tag), so a stored SHA-256 can be
+recomputed."""
 
 import datetime
 import hashlib
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fpdf import FPDF
+
+from core.pdf_fonts import add_unicode_fonts, printable
 
 MERGE_FIELDS: dict[str, str] = {
     "workspace_name": "The brand (workspace) name",
@@ -106,27 +109,6 @@ def sha256_hex(data: bytes) -> str:
 # --- PDF --------------------------------------------------------------------------------------------
 
 PRODUCER = "CreatorDesk"
-# Typographic characters people paste, mapped to what the PDF's core font (Latin-1) can show.
-_TYPOGRAPHY = str.maketrans(
-    {
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u2022": "-",
-    }
-)
-
-
-def _printable(text: str) -> str:
-    """Latin-1 for the core Helvetica font (no font file to ship): typographic quotes and dashes are
-    mapped, accents are kept, anything else (emoji, other scripts) becomes '?'. The stored text keeps
-    the original characters; the PDF shows this rendering of it."""
-    text = unicodedata.normalize("NFC", text.translate(_TYPOGRAPHY))
-    return text.encode("latin-1", errors="replace").decode("latin-1")
 
 
 @dataclass(frozen=True)
@@ -148,19 +130,22 @@ def _new_pdf(*, title: str, created_at: datetime.datetime) -> FPDF:
     pdf.set_creation_date(created_at.astimezone(datetime.UTC))
     pdf.set_producer(PRODUCER)
     pdf.set_creator(PRODUCER)
-    pdf.set_title(_printable(title))
+    pdf.set_title(printable(title))
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_margins(18, 18, 18)
+    # The embedded Unicode font (core fonts only know Latin-1). Later set_font calls change only style
+    # and size, so the family stays this one.
+    pdf.set_font(add_unicode_fonts(pdf), size=10)
     return pdf
 
 
 def _write_body(pdf: FPDF, *, title: str, text: str) -> None:
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.multi_cell(0, 8, _printable(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(style="B", size=14)
+    pdf.multi_cell(0, 8, printable(title), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(0, 5, _printable(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(style="", size=10)
+    pdf.multi_cell(0, 5, printable(text), new_x="LMARGIN", new_y="NEXT")
 
 
 def render_contract_pdf(*, title: str, text: str, created_at: datetime.datetime) -> bytes:
@@ -182,13 +167,13 @@ def render_signed_pdf(
     pdf = _new_pdf(title=title, created_at=created_at)
     _write_body(pdf, title=title, text=text)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
+    pdf.set_font(style="B", size=14)
     pdf.multi_cell(0, 8, "Signature certificate", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(style="", size=9)
     pdf.multi_cell(
         0,
         5,
-        _printable(
+        printable(
             f"Document: {title}\nSHA-256 of the document as sent and signed: {document_sha256}\n"
             "Each party signed electronically by typing their full name and ticking an explicit consent."
         ),
@@ -197,9 +182,9 @@ def render_signed_pdf(
     )
     for entry in signatures:
         pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.multi_cell(0, 6, _printable(f"{entry.role}: {entry.typed_name}"), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(style="B", size=10)
+        pdf.multi_cell(0, 6, printable(f"{entry.role}: {entry.typed_name}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(style="", size=9)
         lines = [
             f"Account: {entry.signer_email}",
             f"Signed at (UTC): {entry.signed_at.astimezone(datetime.UTC):%Y-%m-%d %H:%M:%S}",
@@ -208,5 +193,5 @@ def render_signed_pdf(
             f"Document SHA-256: {entry.document_sha256}",
             f"Consent: {entry.consent_text}",
         ]
-        pdf.multi_cell(0, 5, _printable("\n".join(lines)), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, printable("\n".join(lines)), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -280,6 +280,7 @@ LOGGING = {
         "django_structlog": {"level": LOG_LEVEL},
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # one line per sign-in is noise; lock-outs still show
+        "fontTools": {"level": "WARNING"},  # fpdf2's font subsetter logs ~70 INFO lines per PDF drawn
     },
 }
 structlog.configure(

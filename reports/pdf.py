@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 
 from fpdf import FPDF
 
+from core.pdf_fonts import add_unicode_fonts, printable
 from reports.selectors import CampaignReport
 from reports.tables import creator_table
 
@@ -44,13 +44,16 @@ PDF_COLUMNS = {
     "verdict": 14,
 }
 SHORT_HEADERS = {"engagement_rate": "ER", "unique_clicks": "Uniques"}
-_TYPOGRAPHY = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-"})
 
 
-def _text(value: object) -> str:
-    """Latin-1 for the core Helvetica font (no font file to ship); anything else becomes '?'."""
-    text = unicodedata.normalize("NFC", str(value).translate(_TYPOGRAPHY))
-    return text.encode("latin-1", errors="replace").decode("latin-1")
+def _clip(pdf: FPDF, text: str, width: float) -> str:
+    """`text`, cut with a trailing '.' if it is wider than `width` in the current font. Measured rather
+    than counted: glyph widths differ between scripts (a Cyrillic or Greek label is wider than a Latin one)."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while len(text) > 2 and pdf.get_string_width(text + ".") > width:
+        text = text[:-1]
+    return text + "."
 
 
 def _cell(value: object, kind: str) -> str:
@@ -62,7 +65,7 @@ def _cell(value: object, kind: str) -> str:
         return f"{value:,.2f}"
     if isinstance(value, int):
         return f"{value:,}"
-    return _text(value)
+    return printable(str(value))
 
 
 def _count(value: Decimal | int) -> str:
@@ -85,22 +88,25 @@ def _tiles(pdf: FPDF, tiles: Sequence[tuple[str, str]]) -> None:
         pdf.set_fill_color(249, 250, 251)
         pdf.rect(x, top, width, 17, style="DF", round_corners=True, corner_radius=2)
         pdf.set_xy(x + 3, top + 2.5)
-        pdf.set_font("Helvetica", "B", 6.5)
+        pdf.set_font(style="B", size=6.5)
         pdf.set_text_color(*MUTED)
-        pdf.cell(width - 6, 4, _text(label.upper()))
+        pdf.cell(width - 6, 4, printable(label.upper()))
         pdf.set_xy(x + 3, top + 8)
-        pdf.set_font("Helvetica", "B", 12 if len(value) <= 14 else 9)  # long amounts stay inside the tile
+        text = printable(value)
+        pdf.set_font(style="B", size=12)
+        if pdf.get_string_width(text) > width - 6:  # long amounts drop a size to stay inside the tile
+            pdf.set_font(style="B", size=9)
         pdf.set_text_color(*INK)
-        pdf.cell(width - 6, 6, _text(value))
+        pdf.cell(width - 6, 6, text)
     pdf.set_y(top + 21)
 
 
 def _axes(pdf: FPDF, x: float, y: float, w: float, h: float, top: float, title: str) -> None:
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font(style="B", size=9)
     pdf.set_text_color(*INK)
     pdf.set_xy(x, y - 7)
-    pdf.cell(w, 5, _text(title))
-    pdf.set_font("Helvetica", "", 6)
+    pdf.cell(w, 5, printable(title))
+    pdf.set_font(style="", size=6)
     pdf.set_text_color(*MUTED)
     pdf.set_line_width(0.2)
     for step in range(5):
@@ -126,17 +132,17 @@ def _line_chart(
             pdf.line(*start, *end)
         if len(points) == 1:
             pdf.circle(x=points[0][0], y=points[0][1], radius=0.8, style="F")
-    pdf.set_font("Helvetica", "", 6)
+    pdf.set_font(style="", size=6)
     pdf.set_text_color(*MUTED)
     for index in sorted({0, count // 2, count - 1}) if count else []:
         pdf.set_xy(x + w * index / max(count - 1, 1) - 10, y + h + 1)
-        pdf.cell(20, 3, labels[index], align="C")
+        pdf.cell(20, 3, printable(labels[index]), align="C")
     legend_x = x
     for name, _values, colour in series:
         pdf.set_fill_color(*colour)
         pdf.rect(legend_x, y + h + 6, 3, 2, style="F")
         pdf.set_xy(legend_x + 4, y + h + 5.4)
-        pdf.cell(30, 3, _text(name))
+        pdf.cell(30, 3, printable(name))
         legend_x += 32
 
 
@@ -156,64 +162,64 @@ def _bar_chart(
             bar_x = x + group_w * index + (group_w - bar_w * len(series)) / 2 + s_index * bar_w
             if bar_h > 0:
                 pdf.rect(bar_x, y + h - bar_h, bar_w * 0.9, bar_h, style="F")
-    pdf.set_font("Helvetica", "", 5.5)
+    pdf.set_font(style="", size=5.5)
     pdf.set_text_color(*MUTED)
-    fits = max(int(group_w / 1.2), 3)  # characters of 5.5 pt Helvetica that fit under one group
     for index, label in enumerate(labels):
         pdf.set_xy(x + group_w * index, y + h + 1)
-        text = _text(label)
-        pdf.cell(group_w, 3, text if len(text) <= fits else text[: fits - 1] + ".", align="C")
+        pdf.cell(group_w, 3, _clip(pdf, printable(label), group_w - 1), align="C")
     legend_x = x
     for name, _values, colour in series:
         pdf.set_fill_color(*colour)
         pdf.rect(legend_x, y + h + 6, 3, 2, style="F")
         pdf.set_xy(legend_x + 4, y + h + 5.4)
-        pdf.cell(30, 3, _text(name))
+        pdf.cell(30, 3, printable(name))
         legend_x += 32
 
 
 def _table(pdf: FPDF, report: CampaignReport) -> None:
     table = creator_table(report)
     columns = [column for column in table.columns if column.key in PDF_COLUMNS]
-    pdf.set_font("Helvetica", "B", 10)
+    pdf.set_font(style="B", size=10)
     pdf.set_text_color(*INK)
     pdf.cell(0, 7, "Creators", new_x="LMARGIN", new_y="NEXT")
 
     def header() -> None:
-        pdf.set_font("Helvetica", "B", 6.5)
+        pdf.set_font(style="B", size=6.5)
         pdf.set_fill_color(243, 244, 246)
         pdf.set_text_color(*MUTED)
         for column in columns:
             label = SHORT_HEADERS.get(column.key, column.header.replace(f" ({report.currency})", ""))
-            pdf.cell(PDF_COLUMNS[column.key], 6, _text(label), fill=True, align="L" if column.kind == "text" else "R")
+            pdf.cell(
+                PDF_COLUMNS[column.key], 6, printable(label), fill=True, align="L" if column.kind == "text" else "R"
+            )
         pdf.ln()
 
     header()
-    pdf.set_font("Helvetica", "", 7)
+    pdf.set_font(style="", size=7)
     for row_index, row in enumerate(table.rows):
         if pdf.get_y() > pdf.h - 22:
             pdf.add_page()
             header()
-            pdf.set_font("Helvetica", "", 7)
+            pdf.set_font(style="", size=7)
         fill = row_index % 2 == 1
         pdf.set_fill_color(249, 250, 251)
         for column in columns:
             value = column.value(row)
             if column.key == "verdict" and value:
                 pdf.set_text_color(*VERDICT_COLOURS.get(str(value), MUTED))
-                pdf.set_font("Helvetica", "B", 7)
+                pdf.set_font(style="B", size=7)
             else:
                 pdf.set_text_color(*INK)
-                pdf.set_font("Helvetica", "", 7)
+                pdf.set_font(style="", size=7)
             align = "L" if column.kind == "text" else "R"
             pdf.cell(PDF_COLUMNS[column.key], 5.5, _cell(value, column.kind), fill=fill, align=align)
         pdf.ln()
     pdf.ln(3)
-    pdf.set_font("Helvetica", "", 7)
+    pdf.set_font(style="", size=7)
     pdf.set_text_color(*MUTED)
     for row in table.rows:
         if row.verdict is not None:
-            line = _text(f"@{row.handle}: {row.verdict.verdict.value} - {row.verdict.reason}")
+            line = printable(f"@{row.handle}: {row.verdict.verdict.value} - {row.verdict.reason}")
             pdf.multi_cell(0, 4, line, new_x="LMARGIN", new_y="NEXT")
 
 
@@ -224,15 +230,18 @@ def render_campaign_report_pdf(report: CampaignReport, *, generated_at: datetime
     pdf.set_creation_date(generated_at.astimezone(datetime.UTC))
     pdf.set_producer(PRODUCER)
     pdf.set_creator(PRODUCER)
-    pdf.set_title(_text(f"{campaign.name} - campaign report"))
+    pdf.set_title(printable(f"{campaign.name} - campaign report"))
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.set_margins(14, 14, 14)
+    # The embedded Unicode font (core fonts only know Latin-1). Every later set_font call changes only
+    # style and size, so the family stays this one.
+    pdf.set_font(add_unicode_fonts(pdf), size=10)
     pdf.add_page()
 
-    pdf.set_font("Helvetica", "B", 18)
+    pdf.set_font(style="B", size=18)
     pdf.set_text_color(*INK)
-    pdf.cell(0, 9, _text(campaign.name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 8.5)
+    pdf.cell(0, 9, printable(campaign.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(style="", size=8.5)
     pdf.set_text_color(*MUTED)
     dates = " - ".join(d.isoformat() for d in (campaign.start_date, campaign.end_date) if d)
     attribution = report.attribution.label + (
@@ -241,7 +250,7 @@ def render_campaign_report_pdf(report: CampaignReport, *, generated_at: datetime
     pdf.cell(
         0,
         5,
-        _text(
+        printable(
             f"Campaign report · {campaign.get_objective_display()} · {dates or 'no dates'} · "
             f"attribution: {attribution} · days in {time_zone} · money in {report.currency} · "
             f"generated {generated_at:%Y-%m-%d %H:%M} UTC"
@@ -300,6 +309,6 @@ def render_campaign_report_pdf(report: CampaignReport, *, generated_at: datetime
     if report.rows:
         _table(pdf, report)
     else:
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(style="", size=9)
         pdf.cell(0, 6, "No booked creator yet: creators appear here once contracted.")
     return bytes(pdf.output())

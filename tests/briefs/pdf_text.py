@@ -1,25 +1,22 @@
-"""Read the text drawn in a PDF written by fpdf2 (zlib-compressed content streams, literal strings),
-enough for tests to check what a page says without a PDF library."""
+"""Read the text drawn in a generated PDF, so tests can check what a page says.
 
+The PDFs embed a TrueType font, so their content streams hold glyph ids rather than readable strings:
+pypdf maps them back to characters through the font's ToUnicode table, as a PDF viewer's copy does."""
+
+import io
 import re
-import zlib
 
-STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
-LITERAL = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj")
+from pypdf import PdfReader
+
+# A justified line is drawn word by word with wider gaps, which the extractor reads as several spaces.
+_SPACES = re.compile(r" {2,}")
 
 
 def pdf_text(data: bytes) -> str:
-    chunks = []
-    for raw in STREAM.findall(data):
-        try:
-            content = zlib.decompress(raw)
-        except zlib.error:
-            continue
-        for literal in LITERAL.findall(content):
-            text = re.sub(rb"\\(.)", rb"\1", literal)
-            chunks.append(text.decode("latin-1"))
-    return "\n".join(chunks)
+    """Every page's text, one line per drawn line (runs of spaces collapsed, line ends stripped)."""
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    return "\n".join(_SPACES.sub(" ", line).strip() for page in pages for line in page.splitlines())
 
 
 def page_count(data: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page\b", data))
+    return len(PdfReader(io.BytesIO(data)).pages)

@@ -3,10 +3,15 @@ and a certificate page that lists every signature."""
 
 import datetime
 import hashlib
+import logging
+import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django_scopes import scopes_disabled
 from djmoney.money import Money
 from hypothesis import given
@@ -209,7 +214,69 @@ def test_characters_outside_the_pdf_font_do_not_break_rendering(workspace, manag
     assert "Paid “net 30” — promptly ✨" in version.body  # the frozen text keeps every character
     with version.pdf.open("rb") as stored:
         text = pdf_text(stored.read())
-    assert 'Paid "net 30" - promptly ?' in text and "Zoë Ærøskøbing" in text
+    # The embedded font has typographic quotes and dashes; only the emoji it lacks becomes '?'.
+    assert "Paid “net 30” — promptly ?" in text and "Zoë Ærøskøbing" in text
+
+
+def test_a_contract_for_an_international_creator_shows_every_name_as_typed(workspace, manager):
+    with workspace_scope(workspace):
+        version = send_contract(
+            collaboration=negotiating_collaboration(workspace=workspace, full_name="Łukasz Żółć"),
+            by=manager,
+            terms=TERMS | {"payment_terms": "Дарья Иванова, Ελένη Παπαδοπούλου, Şükrü Çağlar, Nguyễn Thị Ánh"},
+        )
+
+    with version.pdf.open("rb") as stored:
+        text = pdf_text(stored.read())
+    assert "and Łukasz Żółć (@" in text  # the creator_name merge field, Polish
+    assert "Payment terms: Дарья Иванова, Ελένη Παπαδοπούλου, Şükrü Çağlar, Nguyễn Thị Ánh" in text
+
+
+def test_the_signature_certificate_shows_a_typed_name_in_any_script():
+    signer = documents.CertificateEntry(
+        role="Creator", typed_name="Дарья Żółć Ελένη", signer_email="darya@creator.test", signed_at=NOON,
+        ip="203.0.113.9", user_agent="Firefox/140", document_sha256="a" * 64, consent_text="Я согласна, v1",
+    )  # fmt: skip
+
+    data = documents.render_signed_pdf(
+        title="Contract v1", text="Terms", created_at=NOON, document_sha256="a" * 64, signatures=[signer]
+    )
+
+    text = pdf_text(data)
+    assert "Creator: Дарья Żółć Ελένη" in text and "Consent: Я согласна, v1" in text
+
+
+def test_a_character_the_font_lacks_becomes_a_question_mark_and_the_rest_is_drawn(caplog):
+    with caplog.at_level(logging.WARNING):
+        data = documents.render_contract_pdf(title="Contract v1", text="Дарья ✨ signs 你好", created_at=NOON)
+
+    assert "Дарья ? signs ??" in pdf_text(data)
+    # Filtered before drawing: fpdf2 did not have to draw (and warn about) a missing-glyph box.
+    assert not [record for record in caplog.records if record.name.startswith("fpdf")]
+
+
+def test_a_unicode_contract_embeds_the_font_and_renders_to_the_same_bytes_in_any_process():
+    text = "Łukasz Żółć, Дарья, Ελένη: “terms” — agreed ✨"
+    data = documents.render_contract_pdf(title="Contract v1", text=text, created_at=NOON)
+    # Another interpreter with another hash seed (set and dict order of strings) must recompute the
+    # stored hash: contracts are re-rendered and compared by SHA-256.
+    script = (
+        "import datetime, hashlib, sys; from briefs.contract_documents import render_contract_pdf; "
+        "noon = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC); "
+        "print(hashlib.sha256(render_contract_pdf(title='Contract v1', text=sys.argv[1], created_at=noon)).hexdigest())"
+    )
+    digests = {
+        subprocess.run(  # noqa: S603 - our own interpreter running a fixed script
+            [sys.executable, "-c", script, text],
+            cwd=settings.BASE_DIR, env=os.environ | {"PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }  # fmt: skip
+
+    assert documents.render_contract_pdf(title="Contract v1", text=text, created_at=NOON) == data
+    assert digests == {hashlib.sha256(data).hexdigest()}
+    assert b"/FontFile2" in data and b"/BaseFont /MPDFAA+DejaVuSansBook" in data  # embedded, not a core font
 
 
 def test_a_version_freezes_the_agreed_terms_typed_for_other_features(workspace, manager):

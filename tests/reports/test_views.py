@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from accounts.models import AuditEvent
 from reports.models import ReportSettings
+from tests.briefs.pdf_text import pdf_text
 from tests.campaigns.factories import CampaignFactory
 from tests.factories import WorkspaceFactory
 from tests.reports.support import DAY, book, clicks, pay, post_video
@@ -112,6 +113,23 @@ def test_the_campaign_report_downloads_as_a_pdf(client, owner, campaign):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert b"glow-serum-launch-report.pdf" in response["Content-Disposition"].encode()
+
+
+def test_the_campaign_report_pdf_shows_names_in_any_script(client, owner, workspace):
+    # Creators' handles are ASCII (TikTok's rule, enforced on import); the names a person types, such as
+    # the campaign's, are drawn as typed rather than as '?'.
+    with scopes_disabled():
+        campaign = CampaignFactory(
+            workspace=workspace, name="Łukasz Żółć, Дарья & Ελένη", budget=Money(D("900"), "EUR")
+        )
+    book(campaign, handle="lukasz.zolc", fee="300.00")
+    client.force_login(owner)
+
+    response = client.get(reverse("reports:campaign-pdf", kwargs={"campaign_pk": campaign.pk}))
+
+    text = pdf_text(response.content)
+    assert "Łukasz Żółć, Дарья & Ελένη" in text
+    assert "@lukasz.zolc" in text and "300.00" in text
 
 
 def test_an_empty_campaign_still_downloads_a_pdf(client, owner, workspace):
