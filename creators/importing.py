@@ -897,6 +897,7 @@ def _apply_videos(
                 cursor,
                 video_ids_sql="SELECT v.id FROM video_import_staging s JOIN creators_video v "
                 "ON v.creator_id = s.creator_id AND v.platform_video_id = s.video_id",
+                new_snapshots=snapshots,
             )
             # Metrics delivered as files are a provider too: their creators are scored by the next run.
             cursor.execute(

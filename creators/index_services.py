@@ -173,7 +173,9 @@ def record_video_stats(*, rows: Iterable[VideoStatsRow], batch_size: int = 5000)
     before = VideoStats.objects.filter(video_id__in=touched).count()
     VideoStats.objects.bulk_create(stats, batch_size=batch_size, ignore_conflicts=True)
     with connection.cursor() as cursor:
-        copy_latest_stats(cursor, video_ids_sql="SELECT unnest(%s::bigint[])", params=[touched])
+        copy_latest_stats(
+            cursor, video_ids_sql="SELECT unnest(%s::bigint[])", params=[touched], new_snapshots=len(stats)
+        )
     return VideoStats.objects.filter(video_id__in=touched).count() - before
 
 
