@@ -36,7 +36,8 @@ from accounts.models import Workspace
 from analytics.click_verdicts import verdict_for
 from analytics.models import ClickDailyRollup, ClickEvent, ClickVerdict, TrackingLink
 from analytics.rate_limit import redis_client
-from analytics.redirect import CLICK_FIELD
+
+CLICK_FIELD = "c"  # a stream entry's one field: the click as JSON (`analytics.redirect.click_fields`)
 
 logger = structlog.get_logger(__name__)
 

@@ -177,6 +177,32 @@ def test_a_broken_redis_connection_falls_back_and_the_click_is_kept(client, link
     redirect_module._connection.redis = None  # the next request opens a good one again
 
 
+def test_with_redis_down_the_click_goes_straight_to_postgresql(client, link, click_stream, monkeypatch):
+    import redis
+    from django_scopes import scopes_disabled
+
+    from analytics.models import ClickDailyRollup, ClickEvent
+
+    client.get(_url(link.token))  # the thread's own connection is open now
+    redirect_module._connection.redis.disconnect()
+    redirect_module._connection.redis.port = _closed_port()
+    # The pooled fallback client (cached per process) points nowhere too: a real refused connection.
+    dead = redis.Redis.from_url(f"redis://127.0.0.1:{_closed_port()}/0")
+    monkeypatch.setattr(redirect_module, "redis_client", lambda: dead)
+    try:
+        response = client.get(_url(link.token), HTTP_USER_AGENT="Mozilla/5.0 (iPhone)")
+    finally:
+        redirect_module._connection.redis = None  # the next request opens a good one again
+
+    assert response.status_code == 302
+    click_id = _split_location(response["Location"], link.destination)
+    with scopes_disabled():
+        stored = ClickEvent.objects.get(link=link)
+        assert stored.click_id.hex == click_id and stored.user_agent == "Mozilla/5.0 (iPhone)"
+        assert ClickDailyRollup.objects.get(link=link).total == 1
+    assert len(_entries(click_stream)) == 1  # only the click from before the outage waits in Redis
+
+
 def test_beat_writes_clicks_every_few_seconds(db):
     from django_celery_beat.models import PeriodicTask
 
