@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Workspace
 from accounts.tenancy import all_workspaces_unscoped
 from analytics import click_ingest, order_services
-from analytics.models import ClickDailyRollup, ClickEvent, ReportingZone, TrackingLink
+from analytics.models import ClickDailyRollup, ClickEvent, ReportingZone
 
 
 def workspaces_with_a_new_zone() -> list[tuple[int, str]]:
@@ -39,9 +39,8 @@ def recount_clicks(*, workspace_id: int, time_zone: str) -> int:
             [workspace_id],
         )
         cursor.execute(
-            f"SELECT DISTINCT e.link_id, (e.clicked_at AT TIME ZONE %s)::date "  # noqa: S608 - model tables
-            f"FROM {ClickEvent._meta.db_table} e JOIN {TrackingLink._meta.db_table} l ON l.id = e.link_id "
-            "WHERE l.workspace_id = %s",
+            f"SELECT DISTINCT link_id, (clicked_at AT TIME ZONE %s)::date "  # noqa: S608 - model table
+            f"FROM {ClickEvent._meta.db_table} WHERE workspace_id = %s",
             [time_zone, workspace_id],
         )
         pairs = {(link_id, day) for link_id, day in cursor.fetchall()}

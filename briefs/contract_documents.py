@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
-from core.pdf_fonts import add_unicode_fonts, printable
+from core.pdf_fonts import printable, use_unicode_font
 
 MERGE_FIELDS: dict[str, str] = {
     "workspace_name": "The brand (workspace) name",
@@ -133,9 +133,7 @@ def _new_pdf(*, title: str, created_at: datetime.datetime) -> FPDF:
     pdf.set_title(printable(title))
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_margins(18, 18, 18)
-    # The embedded Unicode font (core fonts only know Latin-1). Later set_font calls change only style
-    # and size, so the family stays this one.
-    pdf.set_font(add_unicode_fonts(pdf), size=10)
+    use_unicode_font(pdf)
     return pdf
 
 

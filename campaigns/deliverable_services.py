@@ -110,12 +110,11 @@ def note_reviews_seen(*, user: User, collaboration: Collaboration) -> bool:
     )
     if latest is None:
         return False
-    now = timezone.now()
     moved = (
         Collaboration.objects.with_scopes_disabled()
-        .filter(pk=collaboration.pk, pk__in=own.values("pk"))
+        .filter(pk=collaboration.pk)  # their own: `latest` was found through it
         .filter(Q(creator_reviews_seen_at__isnull=True) | Q(creator_reviews_seen_at__lt=latest))
-        .update(creator_reviews_seen_at=now)
+        .update(creator_reviews_seen_at=timezone.now())
     )
     return bool(moved)
 

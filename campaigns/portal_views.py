@@ -164,11 +164,12 @@ def _answer(
 def collaboration_page(request: HttpRequest, creator: Creator | None, collaboration_pk: int) -> HttpResponse:
     """A creator's collaboration, mobile first: what to deliver and when, each draft round with the
     brand's comments, the live link, the parcel and the payments. Another creator's is a 404."""
-    collaboration = _own_collaboration(_creator_user(request), collaboration_pk)
+    user = _creator_user(request)
+    collaboration = _own_collaboration(user, collaboration_pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     response = render(request, PAGE_TEMPLATE, _page_context(request, collaboration))
-    deliverable_services.note_reviews_seen(user=_creator_user(request), collaboration=collaboration)
+    deliverable_services.note_reviews_seen(user=user, collaboration=collaboration)
     return response
 
 

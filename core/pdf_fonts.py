@@ -39,11 +39,12 @@ _TYPOGRAPHY: dict[str, str] = {
 _LAYOUT: dict[str, str] = {"\n": "\n", "\r": "\r", "\t": " "}
 
 
-def add_unicode_fonts(pdf: FPDF) -> str:
-    """Register the regular and bold faces on `pdf` under one family; return the family for set_font."""
+def use_unicode_font(pdf: FPDF, *, size: float = 10) -> None:
+    """Register the regular and bold faces on `pdf` under one family and select it. Later set_font calls
+    change only style and size (`set_font(style="B", size=14)`), so the family stays this one."""
     for style, path in _FACES.items():
         pdf.add_font(FAMILY, style, path)
-    return FAMILY
+    pdf.set_font(FAMILY, size=size)
 
 
 @functools.cache

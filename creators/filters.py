@@ -422,8 +422,9 @@ class CreatorFilterSet(django_filters.FilterSet):
                 lookups[f"{prefix}{part}__{key}__gte"] = minimum
             else:
                 lookups[f"{prefix}{part}__has_key"] = key
-            tags.append(share_tag(part, key, minimum))
-        if tags and tagged:
+            if tagged:
+                tags.append(share_tag(part, key, minimum))
+        if tags:
             lookups["share_tags__contains"] = tags
         return lookups
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from fpdf import FPDF
 
-from core.pdf_fonts import add_unicode_fonts, printable
+from core.pdf_fonts import printable, use_unicode_font
 from reports.selectors import CampaignReport
 from reports.tables import creator_table
 
@@ -233,9 +233,7 @@ def render_campaign_report_pdf(report: CampaignReport, *, generated_at: datetime
     pdf.set_title(printable(f"{campaign.name} - campaign report"))
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.set_margins(14, 14, 14)
-    # The embedded Unicode font (core fonts only know Latin-1). Every later set_font call changes only
-    # style and size, so the family stays this one.
-    pdf.set_font(add_unicode_fonts(pdf), size=10)
+    use_unicode_font(pdf)
     pdf.add_page()
 
     pdf.set_font(style="B", size=18)
