@@ -17,5 +17,9 @@ RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build R
     python manage.py collectstatic --noinput -v 0
 USER creatordesk
 EXPOSE 8000
+# 0.0.0.0 inside the container only: compose publishes no port of this service, the proxy reaches it on
+# its private network. gunicorn takes --forwarded-allow-ips from FORWARDED_ALLOW_IPS (compose sets the
+# proxy's address); without it only 127.0.0.1 and ::1 may set X-Forwarded-Proto. Never '*'.
+ENV FORWARDED_ALLOW_IPS=127.0.0.1,::1
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--access-logfile", "-"]

@@ -9,12 +9,15 @@ from typing import Any
 from django.http import HttpRequest
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import exceptions, generics, permissions, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.access import two_factor_step
+from accounts.errors import AccountErrorCode, AccountPermissionError
 from accounts.middleware import SESSION_WORKSPACE_KEY
 from accounts.models import Role, User, Workspace
-from accounts.selectors import membership_for
+from accounts.selectors import has_two_factor, membership_for
 from accounts.tenancy import all_workspaces_unscoped, workspace_scope
 
 WORKSPACE_HEADER = "HTTP_X_WORKSPACE"
@@ -58,6 +61,7 @@ class WorkspaceScopedViewSetMixin:
         if user.is_authenticated and membership is None:
             raise exceptions.NotFound("No workspace found for this account.")
         if membership is not None:
+            _require_two_factor(request, membership.workspace)
             self._workspace_scope = workspace_scope(membership.workspace)
             self._workspace_scope.__enter__()
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
@@ -78,6 +82,26 @@ class WorkspaceScopedViewSetMixin:
     def acting_user(self) -> User:
         """The authenticated member (permissions have run, so never anonymous here)."""
         return self.request.user  # type: ignore[attr-defined,no-any-return]
+
+
+def _require_two_factor(request: Request, workspace: Workspace) -> None:
+    """403 `two_factor_required` until the caller has passed the second factor the dashboard asks for.
+
+    A browser session must have entered a code. A token has no session to verify: while the workspace
+    requires two-factor sign-in, it works only for members who have turned it on.
+    """
+    user: User = request.user  # type: ignore[assignment]  # authenticated: a membership was found for it
+    if isinstance(request.successful_authenticator, SessionAuthentication):
+        is_owed = two_factor_step(user=user, workspace=workspace) is not None
+    else:
+        is_owed = workspace.requires_two_factor and not has_two_factor(user=user)
+    if is_owed:
+        raise AccountPermissionError(
+            f"{workspace.name} requires two-factor sign-in: turn it on for your account and sign in with a code."
+            if workspace.requires_two_factor
+            else "Enter a code from your authenticator app to finish signing in.",
+            code=AccountErrorCode.TWO_FACTOR_REQUIRED,
+        )
 
 
 class WorkspaceScopedAPIView(WorkspaceScopedViewSetMixin, generics.GenericAPIView):  # type: ignore[misc]

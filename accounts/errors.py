@@ -13,6 +13,13 @@ class AccountErrorCode(StrEnum):
     CREATOR_ACCOUNT = "creator_account"
     NO_WORKSPACE = "no_workspace"
     BRANDING_INVALID = "branding_invalid"
+    # Two-factor sign-in. The API answers TWO_FACTOR_REQUIRED (403) until the member's session is verified.
+    TWO_FACTOR_REQUIRED = "two_factor_required"
+    TWO_FACTOR_WRONG_CODE = "two_factor_wrong_code"
+    TWO_FACTOR_THROTTLED = "two_factor_throttled"
+    TWO_FACTOR_NOT_ENABLED = "two_factor_not_enabled"
+    TWO_FACTOR_ALREADY_ENABLED = "two_factor_already_enabled"
+    TWO_FACTOR_REQUIRED_BY_WORKSPACE = "two_factor_required_by_workspace"
 
 
 class AccountError(ApplicationError):
@@ -24,4 +31,8 @@ class AccountPermissionError(PermissionDeniedError):
 
 
 class WorkspaceNotFound(NotFoundError):
+    pass
+
+
+class TwoFactorError(AccountError):
     pass

@@ -55,3 +55,16 @@ class RegisterFromInvitationForm(forms.Form):
 
 class SwitchWorkspaceForm(forms.Form):
     workspace = forms.SlugField()
+
+
+class TwoFactorCodeForm(forms.Form):
+    # 32 characters: room for a recovery code typed with spaces and dashes; the service checks the code.
+    code = forms.CharField(
+        max_length=32,
+        label="Code",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class WorkspaceTwoFactorForm(forms.Form):
+    requires_two_factor = forms.BooleanField(required=False, label="Require two-factor sign-in for every member")

@@ -83,6 +83,8 @@ class Workspace(TimeStampedModel):
     # Blank means CreatorDesk's own; `accounts.branding` validates both before they are saved.
     brand_color = models.CharField(max_length=7, blank=True, help_text="Hex colour, e.g. #E4405F.")
     logo = models.FileField(upload_to="brand/", blank=True)
+    # Owners may insist every member signs in with a second factor; creators in the portal are never asked.
+    requires_two_factor = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -1,5 +1,7 @@
 from django.db.models import QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, Invitation, Membership, Role, User, Workspace
@@ -69,3 +71,22 @@ def has_workspace_role(*, workspace_id: int, user: User, at_least: Role = Role.M
     tasks and the sweep call services with none)."""
     membership = Membership.objects.with_scopes_disabled().filter(workspace_id=workspace_id, user=user).first()
     return membership is not None and membership.has_role(at_least)
+
+
+def totp_device_for(*, user: User, confirmed: bool = True) -> TOTPDevice | None:
+    """The user's authenticator (confirmed), or the one being set up (unconfirmed); the newest if several."""
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("-pk").first()
+
+
+def has_two_factor(*, user: User) -> bool:
+    """Whether sign-in asks this user for a code: a confirmed authenticator. Recovery codes only exist beside one."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def workspaces_requiring_two_factor_for(*, user: User) -> list[Workspace]:
+    """The user's workspaces whose owners require two-factor sign-in (their own memberships only)."""
+    return [m.workspace for m in memberships_of_user_across_workspaces(user=user) if m.workspace.requires_two_factor]

@@ -16,9 +16,9 @@ from rest_framework.authtoken.models import Token
 from accounts import branding
 from accounts.errors import AccountError, AccountErrorCode, AccountPermissionError
 from accounts.models import AuditEvent, Invitation, Membership, Role, User, Workspace
-from accounts.selectors import invitation_by_token_across_workspaces
+from accounts.selectors import has_two_factor, invitation_by_token_across_workspaces
 from accounts.tenancy import workspace_scope
-from accounts.tokens import new_token, token_sha256
+from accounts.tokens import derived_token, new_token, token_sha256
 
 
 def record_audit_event(
@@ -68,6 +68,30 @@ def update_workspace(*, workspace: Workspace, by: User, name: str, time_zone: st
     return workspace
 
 
+@transaction.atomic
+def set_workspace_two_factor_requirement(*, workspace: Workspace, by: User, is_required: bool) -> Workspace:
+    """Owners require (or stop requiring) two-factor sign-in of every member. To require it the owner must
+    use it already, so the one who turns it on is never the one it locks out."""
+    _require_role(workspace=workspace, user=by, at_least=Role.OWNER)
+    if is_required and not has_two_factor(user=by):
+        raise AccountError(
+            "Turn on two-factor sign-in for your own account first (Account security), then require it here.",
+            code=AccountErrorCode.TWO_FACTOR_NOT_ENABLED,
+        )
+    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    if workspace.requires_two_factor == is_required:
+        return workspace
+    workspace.requires_two_factor = is_required
+    workspace.save(update_fields=["requires_two_factor", "updated_at"])
+    record_audit_event(
+        workspace=workspace,
+        actor=by,
+        action="workspace.two_factor_required" if is_required else "workspace.two_factor_not_required",
+        data={"requires_two_factor": is_required},
+    )
+    return workspace
+
+
 def _branding_checked(field: str, check: Callable[[], str]) -> str:
     try:
         return check()
@@ -109,7 +133,7 @@ def update_branding(
 @transaction.atomic
 def invite_member(*, workspace: Workspace, email: str, role: Role, invited_by: User) -> Invitation:
     """Owners invite by e-mail. Enqueues the invitation e-mail after commit; the raw token only
-    travels in that task's arguments and the e-mail itself."""
+    travels in the e-mail (the task derives it from the row: `invitation_token`)."""
     from accounts.tasks import send_invitation_email_task  # tasks import services; import here to avoid a cycle
 
     _require_role(workspace=workspace, user=invited_by, at_least=Role.OWNER)
@@ -120,17 +144,18 @@ def invite_member(*, workspace: Workspace, email: str, role: Role, invited_by: U
             code=AccountErrorCode.ALREADY_MEMBER,
             fields={"email": ["Already a member."]},
         )
-    raw, digest = new_token()
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
                 workspace=workspace,
                 email=email,
                 role=role,
-                token_sha256=digest,
+                token_sha256=new_token()[1],  # replaced below, once the row has the id its token derives from
                 invited_by=invited_by,
                 expires_at=timezone.now() + settings.INVITATION_TTL,
             )
+            invitation.token_sha256 = token_sha256(invitation_token(invitation))
+            invitation.save(update_fields=["token_sha256", "updated_at"])
     except IntegrityError as exc:
         raise AccountError(
             f"{email} already has a pending invitation.",
@@ -140,8 +165,15 @@ def invite_member(*, workspace: Workspace, email: str, role: Role, invited_by: U
     record_audit_event(
         workspace=workspace, actor=invited_by, action="invitation.created", target=email, data={"role": role}
     )
-    send_invitation_email_task.delay_on_commit(invitation.pk, raw)
+    send_invitation_email_task.delay_on_commit(invitation.pk)
     return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The invitation's raw token, derived from its row (accounts.tokens.derived_token): tasks take ids
+    only, so no raw token sits in the broker or in task results. A resend moves the expiry, so the token
+    changes and the old link stops working."""
+    return derived_token(purpose="invitation", pk=invitation.pk, salt=invitation.expires_at.isoformat())
 
 
 @transaction.atomic
@@ -153,12 +185,12 @@ def resend_invitation(*, invitation: Invitation, by: User) -> Invitation:
     invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         raise AccountError("Only a pending invitation can be resent.", code=AccountErrorCode.INVITATION_INVALID)
-    raw, invitation.token_sha256 = new_token()
     invitation.expires_at = timezone.now() + settings.INVITATION_TTL
+    invitation.token_sha256 = token_sha256(invitation_token(invitation))
     invitation.sent_at = None
     invitation.save(update_fields=["token_sha256", "expires_at", "sent_at", "updated_at"])
     record_audit_event(workspace=invitation.workspace, actor=by, action="invitation.resent", target=invitation.email)
-    send_invitation_email_task.delay_on_commit(invitation.pk, raw)
+    send_invitation_email_task.delay_on_commit(invitation.pk)
     return invitation
 
 
@@ -174,9 +206,10 @@ def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
     return invitation
 
 
-def send_invitation_email(*, invitation_id: int, token: str) -> bool:
-    """Send the invitation e-mail once. Returns False (and sends nothing) when it was already sent,
-    the token was rotated since, or the invitation is no longer pending — so a retried task is a no-op."""
+def send_invitation_email(*, invitation_id: int) -> bool:
+    """Send the invitation e-mail once. Returns False (and sends nothing) when it was already sent or
+    the invitation is no longer pending — so a retried task is a no-op. The link's token is derived from
+    the row here (`invitation_token`)."""
     with transaction.atomic():
         invitation = (
             Invitation.objects.with_scopes_disabled()
@@ -189,13 +222,15 @@ def send_invitation_email(*, invitation_id: int, token: str) -> bool:
             invitation is None
             or invitation.sent_at is not None
             or not invitation.is_pending
-            or invitation.token_sha256 != token_sha256(token)
+            or invitation.token_sha256 != token_sha256(invitation_token(invitation))
         ):
             return False
         # Claim first: the compare-and-set on sent_at is what makes a re-delivered task send nothing.
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at", "updated_at"])
-    link = settings.SITE_URL.rstrip("/") + reverse("invitation-accept", kwargs={"token": token})
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "invitation-accept", kwargs={"token": invitation_token(invitation)}
+    )
     inviter = invitation.invited_by.display_name if invitation.invited_by else "A teammate"
     try:
         send_mail(

@@ -10,5 +10,5 @@ from accounts import services
     retry_jitter=True,
     max_retries=5,
 )
-def send_invitation_email_task(invitation_id: int, token: str) -> bool:
-    return services.send_invitation_email(invitation_id=invitation_id, token=token)
+def send_invitation_email_task(invitation_id: int) -> bool:
+    return services.send_invitation_email(invitation_id=invitation_id)

@@ -1,30 +1,25 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
-from accounts.forms import EmailAuthenticationForm
+from accounts import two_factor_views, views
+from accounts.password_reset import PasswordResetView
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The password, then (for users with an authenticator) the code: see accounts.two_factor_views.
+    path("accounts/login/", two_factor_views.TwoFactorLoginView.as_view(), name="login"),
+    path("accounts/login/code/", two_factor_views.login_two_factor, name="login-two-factor"),
+    path("accounts/two-factor/", two_factor_views.two_factor_home, name="two-factor"),
+    path("accounts/two-factor/start/", two_factor_views.two_factor_start, name="two-factor-start"),
+    path("accounts/two-factor/setup/", two_factor_views.two_factor_setup, name="two-factor-setup"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=EmailAuthenticationForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
+        "accounts/two-factor/recovery-codes/",
+        two_factor_views.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
     ),
+    path("accounts/two-factor/disable/", two_factor_views.two_factor_disable, name="two-factor-disable"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-        ),
-        name="password_reset",
-    ),
+    path("accounts/password-reset/", PasswordResetView.as_view(), name="password_reset"),  # throttled; SITE_URL links
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
@@ -43,6 +38,7 @@ urlpatterns = [
     path("workspaces/switch/", views.switch_workspace, name="workspace-switch"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/branding/", views.settings_branding, name="settings-branding"),
+    path("settings/two-factor/", two_factor_views.settings_two_factor, name="settings-two-factor"),
     path("brand/<slug:slug>/logo", views.brand_logo, name="brand-logo"),
     path("settings/invitations/", views.invitation_create, name="invitation-create"),
     path("settings/invitations/<int:invitation_pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),

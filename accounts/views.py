@@ -140,6 +140,7 @@ def _render_settings(
         "invitation_form": invitation_form,
         "is_owner": request.membership.has_role(Role.OWNER),
         "api_token": selectors.api_token_for(user=request.user),
+        "has_two_factor": selectors.has_two_factor(user=request.user),
     }
     return render(request, "accounts/settings.html", context, status=status)
 

@@ -32,7 +32,7 @@ def creator_sync_status(request: WorkspaceRequest, creator_pk: int) -> HttpRespo
 def creator_refresh(request: WorkspaceRequest, creator_pk: int) -> HttpResponse:
     creator = get_object_or_404(Creator, pk=creator_pk)
     try:
-        sync.request_refresh(creator=creator, by=request.user)
+        sync.request_refresh(creator=creator, workspace=request.workspace, by=request.user)
     except ApplicationError as exc:
         return _sync_fragment(request, creator, error=exc.message)
     creator.refresh_from_db()

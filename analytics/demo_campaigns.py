@@ -19,6 +19,7 @@ from campaigns.models import Campaign, Collaboration, Deliverable
 from campaigns.open_call_services import apply_to_open_call, publish_open_call
 from campaigns.pipeline import Stage
 from creators.models import Creator
+from creators.portal_access import accounts_reaching
 from outreach.services import post_message
 
 # The path to each stage from shortlisted, through allowed moves only.
@@ -152,9 +153,9 @@ def _advance(collaboration: Collaboration, *, stage: str, by: Any, today: dateti
 
 
 def _portal_user(collaboration: Collaboration) -> User:
-    user = collaboration.creator.user
+    user = accounts_reaching(creator=collaboration.creator, workspace=collaboration.workspace).first()
     if user is None:
-        raise RuntimeError("The demo creator's journey needs its portal account linked first.")
+        raise RuntimeError("The demo creator's journey needs its portal account granted first.")
     return user
 
 

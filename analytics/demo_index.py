@@ -5,6 +5,7 @@ formulas of docs/scoring.md (interactions / views; follower change over 30 days)
 
 import math
 import random
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -195,7 +196,7 @@ def generate(*, count: int, niches: list[str], today: date, seed: int = 7) -> It
             "likes_count": followers * rng.randint(5, 40),
             "video_count": rng.randint(30, 900),
             "is_verified": followers > 500_000 and rng.random() < 0.5,
-            "contact_email": f"{handle.replace('.', '_')}@example.com" if rng.random() < 0.55 else "",
+            **_former_contact_draw(rng),
             "first_seen_at": anchor - timedelta(days=rng.randint(60, 700)),
             "last_seen_at": anchor,
             # engagement_rate, growth_30d, score and authenticity_flags come from scoring (score_demo_history).
@@ -209,6 +210,18 @@ def generate(*, count: int, niches: list[str], today: date, seed: int = 7) -> It
                 "cities": {},
             }
         yield demo
+
+
+def _former_contact_draw(rng: random.Random) -> dict[str, Any]:
+    """Contact e-mails are workspace-private now (`load_demo_workspace_layers` writes the demo brand's);
+    the draw that once chose them stays, so every value after it in the seeded sequence is unchanged."""
+    rng.random()
+    return {}
+
+
+def has_demo_contact(handle: str) -> bool:
+    """55 % of demo creators, stable per handle: the demo brand has their contact e-mail."""
+    return zlib.crc32(handle.encode()) % 100 < 55
 
 
 def load_demo_index(*, count: int, today: date, batch: int = 500) -> int:
@@ -247,10 +260,21 @@ def load_demo_workspace_layers(*, workspace: Any, by: Any) -> None:
     """Two shortlists, tags, notes, relationships and saved searches for the demo brand, written once
     (a workspace that already has lists is left as it is) through the creators services."""
     from creators import services
-    from creators.models import Creator, CreatorList
+    from creators.models import Creator, CreatorList, WorkspaceCreatorContact
 
     if CreatorList.objects.filter(workspace=workspace).exists():
         return
+    WorkspaceCreatorContact.objects.bulk_create(
+        [
+            WorkspaceCreatorContact(
+                workspace=workspace, creator_id=pk, email=f"{handle.replace('.', '_')}@example.com", source="import"
+            )
+            for pk, handle in Creator.objects.values_list("pk", "handle").iterator(chunk_size=5000)
+            if has_demo_contact(handle)
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
     skincare = Creator.objects.filter(niches__overlap=["skincare", "beauty"], follower_count__range=(10_000, 100_000))
     picks = list(skincare.order_by("-engagement_rate", "id")[:12])
     if not picks:

@@ -2,15 +2,18 @@
 `https://<domain>/.well-known/creatordesk-verify.txt`, and CreatorDesk fetches it to mark the host
 verified. Only verified hosts can be a tracking link's destination (`analytics.destinations`).
 
-The fetch happens outside any transaction (no HTTP inside one) and follows no redirect, so the proof
-has to be served by the domain itself. A self-hosted install without outbound HTTPS can mark a domain
-verified in the admin instead (`VerifiedDomainAdmin`, action "Mark verified")."""
+"Verify" only queues the fetch (`request_domain_verification`, at most DOMAIN_VERIFICATION_TRIES_PER_HOUR
+per workspace); a worker fetches it (`check_domain_proof`) outside any transaction, under one total
+deadline, from public addresses only and following no redirect (`analytics.proof_fetch`), so the proof
+has to be served by the domain itself and a slow server cannot hold a web thread. The page polls until
+the outcome is recorded. A self-hosted install without outbound HTTPS can mark a domain verified in the
+admin instead (`VerifiedDomainAdmin`, action "Mark verified")."""
 
 from __future__ import annotations
 
+import math
 import secrets
 
-import httpx
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,12 +23,15 @@ from accounts.selectors import has_workspace_role
 from accounts.services import record_audit_event
 from analytics.destinations import normalize_domain
 from analytics.models import VerifiedDomain
+from analytics.proof_fetch import ProofFetchError, fetch_proof_url
 from analytics.tracking_errors import (
     TrackingError,
     TrackingErrorCode,
     TrackingNotFoundError,
     TrackingPermissionError,
+    TrackingRateLimitedError,
 )
+from core import throttle
 
 PROOF_MAX_BYTES = 4096  # the proof is one token; never read a large body into memory
 VERIFICATION_TOKEN_BYTES = 24
@@ -86,47 +92,104 @@ def proof_url(domain: str) -> str:
     return settings.DOMAIN_VERIFICATION_URL.format(domain=domain)
 
 
-def fetch_proof(domain: VerifiedDomain) -> str:
-    """'' when the proof is there, else why not (shown to the user). Never raises for network trouble."""
+def fetch_proof(*, domain: VerifiedDomain) -> str:
+    """'' when the proof is there, else why not (shown to the user). Never raises for network trouble.
+    Slow: up to DOMAIN_VERIFICATION_TIMEOUT_S, so only the worker calls it."""
+    url = proof_url(domain.domain)
     try:
-        with (
-            httpx.Client(timeout=settings.DOMAIN_VERIFICATION_TIMEOUT_S, follow_redirects=False) as client,
-            client.stream("GET", proof_url(domain.domain)) as response,
-        ):
-            if response.status_code != 200:
-                return f"{proof_url(domain.domain)} answered HTTP {response.status_code}."
-            body = b""
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) >= PROOF_MAX_BYTES:
-                    break
-    except httpx.HTTPError as exc:
-        return f"Could not fetch {proof_url(domain.domain)}: {type(exc).__name__}."
-    if domain.verification_token not in body[:PROOF_MAX_BYTES].decode("utf-8", errors="replace"):
-        return f"{proof_url(domain.domain)} does not contain the verification token."
+        response = fetch_proof_url(
+            url,
+            deadline_s=settings.DOMAIN_VERIFICATION_TIMEOUT_S,
+            max_bytes=PROOF_MAX_BYTES,
+            allowed_networks=settings.DOMAIN_VERIFICATION_ALLOWED_NETWORKS,
+        )
+    except ProofFetchError as exc:
+        return str(exc)
+    if 300 <= response.status < 400:
+        return f"{url} answered HTTP {response.status}: redirects are not followed, serve the file at this address."
+    if response.status != 200:
+        return f"{url} answered HTTP {response.status}."
+    if response.is_truncated:
+        return f"{url} is larger than {PROOF_MAX_BYTES:,} bytes: serve the token alone."
+    if domain.verification_token not in response.body.decode("utf-8", errors="replace"):
+        return f"{url} does not contain the verification token."
     return ""
 
 
-def verify_domain(*, domain: VerifiedDomain, by: User) -> VerifiedDomain:
-    """Fetch the proof (no transaction open), then record the outcome. Raises VERIFICATION_FAILED with
-    the reason when the proof is missing; the reason is also kept on the row."""
+@transaction.atomic
+def request_domain_verification(*, domain: VerifiedDomain, by: User) -> VerifiedDomain:
+    """ "Verify": mark the domain as being checked and queue `verify_domain_task` on commit. Managers
+    only. A domain already verified or being checked is returned as is (a double click queues nothing
+    and spends no try); past DOMAIN_VERIFICATION_TRIES_PER_HOUR tries per workspace a
+    TrackingRateLimitedError says when to try again, and nothing is written or queued."""
+    from analytics.tasks import verify_domain_task  # tasks import this module
+
     require_manager(workspace_id=domain.workspace_id, user=by)
-    error = fetch_proof(domain)
-    with transaction.atomic():
-        row = VerifiedDomain.objects.select_for_update().filter(pk=domain.pk).first()
-        if row is None:
-            raise TrackingNotFoundError("This domain does not exist.", code=TrackingErrorCode.NOT_FOUND)
-        row.last_checked_at = timezone.now()
-        row.last_error = error[:300]
-        fields = ["last_checked_at", "last_error", "updated_at"]
-        if not error and row.verified_at is None:
-            row.verified_at = row.last_checked_at
-            fields.append("verified_at")
-            record_audit_event(workspace=row.workspace, actor=by, action="verified_domain.verified", target=row.domain)
-        row.save(update_fields=fields)
-    if error:
-        raise TrackingError(error, code=TrackingErrorCode.VERIFICATION_FAILED)
+    row = VerifiedDomain.objects.select_for_update(of=("self",)).filter(pk=domain.pk).first()
+    if row is None:
+        raise TrackingNotFoundError("This domain does not exist.", code=TrackingErrorCode.NOT_FOUND)
+    if row.is_verified or row.is_checking:
+        return row
+    # Each try makes this server fetch a URL a tenant chose: 10 an hour is plenty to fix a typo.
+    wait_s = throttle.take(
+        scope="domain-verification",
+        key=str(row.workspace_id),
+        limit=settings.DOMAIN_VERIFICATION_TRIES_PER_HOUR,
+        window_s=3600,
+    )
+    if wait_s:
+        minutes = max(1, math.ceil(wait_s / 60))
+        raise TrackingRateLimitedError(
+            f"This workspace has used its {settings.DOMAIN_VERIFICATION_TRIES_PER_HOUR} verification tries "
+            f"for this hour; try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+            code=TrackingErrorCode.RATE_LIMITED,
+            extra={"retry_after_s": wait_s},
+        )
+    row.check_requested_at = timezone.now()
+    row.last_error = ""
+    row.save(update_fields=["check_requested_at", "last_error", "updated_at"])
+    record_audit_event(workspace=row.workspace, actor=by, action="verified_domain.check_requested", target=row.domain)
+    verify_domain_task.delay_on_commit(row.pk, by.pk)
     return row
+
+
+def check_domain_proof(*, domain_id: int, requested_by_id: int | None = None) -> str:
+    """The worker's half of "Verify": fetch the proof (no transaction open), then record the outcome
+    and end the check. Idempotent: a domain gone, already verified or no longer being checked (a
+    re-delivered task) is left alone. Returns "verified", "failed" or why nothing was done."""
+    row = VerifiedDomain.objects.with_scopes_disabled().filter(pk=domain_id).first()  # type: ignore[attr-defined]
+    if row is None:
+        return "missing"
+    if row.check_requested_at is None:
+        return "not-requested"
+    error = "" if row.is_verified else fetch_proof(domain=row)
+    with transaction.atomic():
+        row = (
+            VerifiedDomain.objects.with_scopes_disabled()  # type: ignore[attr-defined]
+            .select_for_update(of=("self",))
+            .select_related("workspace")
+            .filter(pk=domain_id)
+            .first()
+        )
+        if row is None:
+            return "missing"
+        row.check_requested_at = None
+        fields = ["check_requested_at", "updated_at"]
+        if row.verified_at is None:
+            row.last_checked_at = timezone.now()
+            row.last_error = error[:300]
+            fields += ["last_checked_at", "last_error"]
+            if not error:
+                row.verified_at = row.last_checked_at
+                fields.append("verified_at")
+                record_audit_event(
+                    workspace=row.workspace,
+                    actor=User.objects.filter(pk=requested_by_id).first() if requested_by_id else None,
+                    action="verified_domain.verified",
+                    target=row.domain,
+                )
+        row.save(update_fields=fields)
+    return "failed" if error else "verified"
 
 
 @transaction.atomic

@@ -1,9 +1,11 @@
+import datetime as dt
 from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
+from django.utils import timezone
 from djmoney.models.fields import MoneyField
 from djmoney.money import Money
 
@@ -79,11 +81,15 @@ class ScoringProfile(TimeStampedModel):
 # --- Tracking links and clicks (docs/metrics.md, "Tracking links and clicks") ---------------------------
 
 
+CHECK_LOST_AFTER = dt.timedelta(minutes=5)
+
+
 class VerifiedDomain(WorkspaceOwned):
     """A host the workspace proved it controls; tracking links may only send people to these.
 
     Proof is `https://<domain>/.well-known/creatordesk-verify.txt` containing `verification_token`
-    (`analytics.domains.verify_domain`), or an admin marking it verified for a self-hosted install.
+    (`analytics.domains.check_domain_proof`, run by the worker), or an admin marking it verified for a
+    self-hosted install.
     `domain` is stored lower-case ASCII (IDNA, so `bücher.example` is `xn--bcher-kva.example`)."""
 
     domain = models.CharField(max_length=253)
@@ -91,6 +97,8 @@ class VerifiedDomain(WorkspaceOwned):
     verified_at = models.DateTimeField(null=True, blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # Set when "Verify" queues the fetch, cleared by the worker when it has recorded the outcome.
+    check_requested_at = models.DateTimeField(null=True, blank=True)
     added_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -106,6 +114,12 @@ class VerifiedDomain(WorkspaceOwned):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def is_checking(self) -> bool:
+        """A fetch is queued or running. One not finished after CHECK_LOST_AFTER (the fetch itself stops
+        after DOMAIN_VERIFICATION_TIMEOUT_S, 10 s) was lost with a worker, so Verify may be pressed again."""
+        return self.check_requested_at is not None and timezone.now() - self.check_requested_at < CHECK_LOST_AFTER
 
 
 class TrackingLink(WorkspaceOwned):

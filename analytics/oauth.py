@@ -8,6 +8,7 @@ signed-in creator's own profile). No HTTP call runs inside a database transactio
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
@@ -23,12 +24,15 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from analytics.models import TikTokConnection
 from analytics.providers.base import ProviderError, ProviderErrorCode, RetryableProviderError
 from analytics.providers.tiktok_client import TikTokClient
 from analytics.rate_limit import redis_client
 from core.errors import ApplicationError
+from creators.errors import CreatorError
 from creators.models import Creator
+from creators.portal_access import prove_handle
 
 log = structlog.get_logger(__name__)
 
@@ -43,6 +47,12 @@ class TikTokOAuthErrorCode(StrEnum):
     STATE_INVALID = "tiktok_state_invalid"
     ACCOUNT_IN_USE = "tiktok_account_in_use"
     NOT_CONNECTED = "tiktok_not_connected"
+    HANDLE_MISMATCH = "tiktok_handle_mismatch"
+    USERNAME_NOT_SHARED = "tiktok_username_not_shared"
+
+
+# Reading the username needs this scope; without the username the handle cannot be proven.
+USERNAME_SCOPE = "user.info.profile"
 
 
 class TikTokOAuthError(ApplicationError):
@@ -135,11 +145,14 @@ def discard_authorization(*, state: str) -> None:
 
 
 def complete_authorization(
-    *, creator: Creator, state: str, code: str, client: TikTokClient | None = None
+    *, creator: Creator, state: str, code: str, user: User | None = None, client: TikTokClient | None = None
 ) -> TikTokConnection:
     """Finish the consent `creator` started: check the state, exchange the code (with the PKCE
-    verifier) and store the tokens encrypted. Raises TikTokOAuthError for a bad state or an account
-    another creator has connected, ProviderError when TikTok refuses or fails."""
+    verifier), read the TikTok username and refuse unless it is the creator's handle, then store the
+    tokens encrypted. With `user` (the portal account that connected), the handle is then proven: the
+    account reaches every workspace's collaborations with the creator (creators.portal_access).
+    Raises TikTokOAuthError for a bad state, another account's username, a username not shared, or an
+    account another creator has connected; ProviderError when TikTok refuses or fails."""
     pending = _take_pending(state)
     if pending is None or pending["creator_id"] != creator.pk:
         raise TikTokOAuthError(
@@ -150,6 +163,7 @@ def complete_authorization(
         grant = tiktok.exchange_code(
             code=code, redirect_uri=pending["redirect_uri"], code_verifier=pending["code_verifier"]
         )
+        _check_username(tiktok, creator=creator, access_token=grant.access_token, scope=grant.scope)
     now = timezone.now()
     fields: dict[str, Any] = {
         "open_id": grant.open_id,
@@ -184,7 +198,37 @@ def complete_authorization(
     except IntegrityError as exc:  # another creator connected the same account in the meantime
         raise in_use from exc
     log.info("tiktok.connected", creator_id=creator.pk, open_id=grant.open_id, scope=grant.scope)
+    if user is not None:
+        try:
+            prove_handle(user=user, creator=creator)
+        except CreatorError as exc:
+            raise TikTokOAuthError(exc.message, code=TikTokOAuthErrorCode.ACCOUNT_IN_USE) from exc
     return connection
+
+
+def _check_username(tiktok: TikTokClient, *, creator: Creator, access_token: str, scope: str) -> None:
+    """The TikTok account must be the creator's handle: anyone can sign in to TikTok, only the handle's
+    owner can sign in as it. On a mismatch the fresh token is revoked (best effort) and nothing stored."""
+    username = ""
+    if USERNAME_SCOPE in {part.strip() for part in scope.split(",")}:
+        info = tiktok.user_info(access_token=access_token, fields=("open_id", "username"))
+        username = str(info.user.get("username") or "").strip().lstrip("@").lower()
+    if username == creator.handle:
+        return
+    with contextlib.suppress(ProviderError):
+        tiktok.revoke(access_token=access_token)
+    if not username:
+        raise TikTokOAuthError(
+            "TikTok did not share your username, so we cannot tell it is your account. Connect again and allow "
+            "CreatorDesk to read your profile.",
+            code=TikTokOAuthErrorCode.USERNAME_NOT_SHARED,
+        )
+    log.warning("tiktok.handle_mismatch", creator_id=creator.pk, username=username)
+    raise TikTokOAuthError(
+        f"You signed in to TikTok as @{username}, not @{creator.handle}. Sign in to TikTok as @{creator.handle}, "
+        "then connect again.",
+        code=TikTokOAuthErrorCode.HANDLE_MISMATCH,
+    )
 
 
 @contextmanager

@@ -4,7 +4,7 @@ Every view acts on the signed-in creator's own profile only (`portal_view` suppl
 id in any URL, so another creator's connection cannot even be named.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from analytics.oauth import (
     TikTokOAuthError,
     complete_authorization,
@@ -99,7 +100,7 @@ def tiktok_callback(request: HttpRequest, creator: Creator | None) -> HttpRespon
         messages.error(request, "That TikTok link is incomplete. Please connect again from this page.")
         return _back()
     try:
-        connection = complete_authorization(creator=creator, state=state, code=code)
+        connection = complete_authorization(creator=creator, state=state, code=code, user=cast(User, request.user))
     except TikTokOAuthError as exc:
         messages.error(request, exc.message)
         return _back()
@@ -109,7 +110,10 @@ def tiktok_callback(request: HttpRequest, creator: Creator | None) -> HttpRespon
         else:
             messages.error(request, "TikTok did not accept the connection. Please connect again from this page.")
         return _back()
-    messages.success(request, "TikTok connected. Brands now see your verified stats.")
+    messages.success(
+        request, "TikTok connected as your handle. Brands now see your verified stats, and every brand that works "
+        "with you can reach you here.",
+    )  # fmt: skip
     if missing := missing_scopes(connection=connection):
         messages.warning(
             request,

@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from analytics.click_ingest import CLICK_FIELD, parse_entry, write_clicks
 from analytics.models import TrackingLink
 from analytics.rate_limit import redis_client
+from core.client_ip import client_ip
 
 logger = structlog.get_logger(__name__)
 
@@ -98,16 +99,6 @@ def forget_link(token: str) -> None:
 
 def hash_ip(ip: str) -> str:
     return hmac.new(settings.CLICK_IP_SALT.encode(), ip.encode(), hashlib.sha256).hexdigest()
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The socket's address, or with CLICK_PROXY_COUNT proxies in front the address the outermost of
-    them saw (X-Forwarded-For is appended to by each proxy; the left part is the client's to forge)."""
-    if settings.CLICK_PROXY_COUNT:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= settings.CLICK_PROXY_COUNT:
-            return hops[-settings.CLICK_PROXY_COUNT]
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _country(request: HttpRequest) -> str:

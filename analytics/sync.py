@@ -8,9 +8,11 @@ slot and its writes collide with the first attempt's instead of adding to them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 import structlog
 from django.conf import settings
@@ -18,12 +20,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import User, Workspace
 from analytics.models import TikTokConnection
 from analytics.providers.base import CreatorRef, MetricsProvider, ProviderError
 from analytics.providers.demo import DemoProvider
 from analytics.providers.tiktok import TikTokProvider
-from core.errors import ApplicationError
+from core import throttle
+from core.errors import ApplicationError, RateLimitedError
 from creators.models import Creator
 from creators.pull_writes import PullSummary, record_pull_failures, store_pulls
 from creators.snapshots import CreatorMetrics
@@ -121,21 +124,64 @@ def has_provider(creator: Creator) -> bool:
     return fallback_provider() is not None or bool(_connected_ids([creator.pk]))
 
 
-def request_refresh(*, creator: Creator, by: User | None = None) -> datetime:
-    """ "Refresh now": mark the creator pending and queue a pull for this moment. Returns the slot."""
+class RefreshErrorCode(StrEnum):
+    NO_PROVIDER = "no_provider"
+    COOLDOWN = "refresh_cooldown"
+    WORKSPACE_LIMIT = "refresh_workspace_limit"
+
+
+def _in_minutes(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def request_refresh(*, creator: Creator, workspace: Workspace, by: User | None = None) -> datetime:
+    """ "Refresh now": mark the creator pending and queue a pull for this moment. Returns the slot.
+
+    Every pull spends the install-wide TikTok quota, so "Refresh now" is limited twice before anything
+    is written or enqueued: once per creator for everyone (METRICS_REFRESH_COOLDOWN_S: the creator index
+    is shared, so another workspace's refresh counts too) and per workspace (METRICS_REFRESH_PER_HOUR),
+    so one tenant cannot drain the quota. A refusal is a RateLimitedError saying when to try again."""
     from analytics.tasks import sync_creators_task  # tasks import this module
 
     if not has_provider(creator):
         raise ApplicationError(
             f"@{creator.handle} has not connected TikTok, so there is nothing to pull: their metrics arrive "
             "through imports.",
-            code="no_provider",
+            code=RefreshErrorCode.NO_PROVIDER,
+        )
+    wait_s = throttle.claim_cooldown(
+        scope="metrics-refresh-creator", key=str(creator.pk), cooldown_s=settings.METRICS_REFRESH_COOLDOWN_S
+    )
+    if wait_s:
+        raise RateLimitedError(
+            f"@{creator.handle} was refreshed less than {_in_minutes(settings.METRICS_REFRESH_COOLDOWN_S)} ago; "
+            f"try again in {_in_minutes(wait_s)}.",
+            code=RefreshErrorCode.COOLDOWN,
+            extra={"retry_after_s": wait_s},
+        )
+    wait_s = throttle.take(
+        scope="metrics-refresh-workspace",
+        key=str(workspace.pk),
+        limit=settings.METRICS_REFRESH_PER_HOUR,
+        window_s=3600,
+    )
+    if wait_s:
+        # This refresh does not happen, so it must not hold the creator's cooldown either.
+        throttle.release_cooldown(scope="metrics-refresh-creator", key=str(creator.pk))
+        raise RateLimitedError(
+            f"{workspace.name} has used its {settings.METRICS_REFRESH_PER_HOUR} refreshes for this hour; "
+            f"try again in {_in_minutes(wait_s)}.",
+            code=RefreshErrorCode.WORKSPACE_LIMIT,
+            extra={"retry_after_s": wait_s},
         )
     slot = datetime.now(UTC).replace(microsecond=0)
     with transaction.atomic():
         Creator.objects.filter(pk=creator.pk).update(sync_status=Creator.SyncStatus.PENDING, sync_error="")
         sync_creators_task.delay_on_commit([creator.pk], slot.isoformat())
-    log.info("metrics.refresh_requested", creator_id=creator.pk, user_id=getattr(by, "pk", None))
+    log.info(
+        "metrics.refresh_requested", creator_id=creator.pk, workspace_id=workspace.pk, user_id=getattr(by, "pk", None)
+    )
     return slot
 
 

@@ -8,7 +8,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
-from analytics import brand_safety, click_ingest, order_services, orders, reporting_zone, scoring_services, sync
+from analytics import (
+    brand_safety,
+    click_ingest,
+    domains,
+    order_services,
+    orders,
+    reporting_zone,
+    scoring_services,
+    sync,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -116,3 +125,11 @@ def purge_webhook_bodies_task() -> int:
 def recount_changed_zones_task() -> int:
     """Daily figures of workspaces whose time zone changed, counted again in the new zone."""
     return reporting_zone.recount_changed_zones()
+
+
+# No retry on network trouble: the outcome (with its reason) is recorded and the user may press Verify
+# again; only a database hiccup is retried, and the fetch's deadline keeps the task far under its limit.
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def verify_domain_task(verified_domain_id: int, requested_by_id: int | None = None) -> str:
+    """Fetch a domain's proof and record the outcome; a second run of the same check changes nothing."""
+    return domains.check_domain_proof(domain_id=verified_domain_id, requested_by_id=requested_by_id)

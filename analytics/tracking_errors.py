@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from core.errors import ApplicationError, NotFoundError, PermissionDeniedError, RateLimitedError
 
 
 class TrackingErrorCode(StrEnum):
@@ -14,6 +14,7 @@ class TrackingErrorCode(StrEnum):
     NOTHING_TO_LINK = "nothing_to_link"
     ROLE_REQUIRED = "role_required"
     NOT_FOUND = "not_found"
+    RATE_LIMITED = "rate_limited"
 
 
 class TrackingError(ApplicationError):
@@ -26,3 +27,7 @@ class TrackingPermissionError(PermissionDeniedError, TrackingError):
 
 class TrackingNotFoundError(NotFoundError, TrackingError):
     """Not in the current workspace: 404, never the row."""
+
+
+class TrackingRateLimitedError(RateLimitedError, TrackingError):
+    """Too many verification tries for the workspace this hour: 429, nothing queued."""

@@ -102,12 +102,17 @@ def verified_domain_list(request: WorkspaceRequest) -> HttpResponse:
             except ApplicationError as exc:
                 add_form_errors(form, exc)
         status = 400
+    rows = list(tracking_selectors.domains_of_workspace(workspace=request.workspace))
     context = {
-        "domains": tracking_selectors.domains_of_workspace(workspace=request.workspace),
+        "domains": rows,
+        "is_any_checking": any(row.is_checking for row in rows),
         "form": form,
         "can_write": can_write(request),
         "proof_path": "/.well-known/creatordesk-verify.txt",
     }
+    if request.method == "GET" and request.htmx:  # type: ignore[attr-defined]
+        # The table polls itself while a check runs in the worker.
+        return render(request, "analytics/tracking_domains.html#domains-card", context)
     return render(request, "analytics/tracking_domains.html", context, status=status)
 
 
@@ -124,10 +129,12 @@ def verified_domain_verify(request: WorkspaceRequest, verified_domain_pk: int) -
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        domains.verify_domain(domain=row, by=request.user)
-        messages.success(request, f"{row.domain} is verified: links can now point to it.")
+        row = domains.request_domain_verification(domain=row, by=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+    else:
+        if row.is_checking:
+            messages.info(request, f"Checking {row.domain}… the result appears below in a few seconds.")
     return redirect("tracking:verified-domain-list")
 
 

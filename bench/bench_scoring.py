@@ -65,10 +65,10 @@ def generate(conn: psycopg.Connection[Any], creators: int) -> None:
         """
         INSERT INTO creators_creator (platform, handle, display_name, bio, avatar_url, country, region, city,
             languages, niches, hashtags, follower_count, following_count, likes_count, video_count, is_verified,
-            contact_email, sync_status, sync_error, score_stale, authenticity_flags, search_document,
+            sync_status, sync_error, score_stale, authenticity_flags, search_document,
             created_at, updated_at)
         SELECT 'tiktok', 'sb_' || i, 'Creator ' || i, '', '', 'US', '', '', '{en}', '{beauty}', '{}',
-            (10 ^ (2 + 5 * ((i * 7919) %% 100000) / 100000.0))::bigint, 100, 0, 30, false, '', 'ok', '', true,
+            (10 ^ (2 + 5 * ((i * 7919) %% 100000) / 100000.0))::bigint, 100, 0, 30, false, 'ok', '', true,
             '{}', 'sb_' || i, now(), now()
         FROM generate_series(1, %s) AS i
         """,

@@ -307,7 +307,7 @@ def _load_chunks(job: tuple[str, int, list[str], list[tuple[int, int]]]) -> int:
 
 CREATOR_COLUMNS = (
     "id, created_at, updated_at, platform, handle, display_name, bio, avatar_url, country, region, city, languages, "
-    "niches, hashtags, follower_count, following_count, likes_count, video_count, is_verified, contact_email, "
+    "niches, hashtags, follower_count, following_count, likes_count, video_count, is_verified, "
     "first_seen_at, last_seen_at, sync_status, sync_error, score, engagement_rate, growth_30d, last_posted_at, "
     "authenticity_flags, search_document"
 )
@@ -365,7 +365,7 @@ def _chunk_rows(
     posted_minutes = (rng.exponential(12, n) * 1440).astype(np.int64)
     posted_missing = rng.random(n) < 0.04
     verified = rng.random(n) < np.where(followers >= 1_000_000, 0.35, 0.01)
-    has_email = rng.random(n) < 0.3
+    rng.random(n)  # the draw that once chose contact e-mails (now per workspace): kept, so the data stays the same
     flagged = rng.random(n) < 0.05
     flag_pick = rng.integers(0, len(FLAGS), size=n)
     score = np.clip(40 + 300 * er + 60 * growth + rng.normal(0, 8, n), 0, 100)
@@ -449,7 +449,6 @@ def _chunk_rows(
                     str(int(f * 0.8 * float(er[j]) * int(video_count[j]))),
                     str(int(video_count[j])),
                     "t" if verified[j] else "f",
-                    f"{handle.replace('.', '_')}@mail.example" if has_email[j] else "",
                     (now - timedelta(days=int(first_seen_days[j]))).isoformat(),
                     stamp,
                     "ok",

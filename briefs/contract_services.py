@@ -36,6 +36,7 @@ from campaigns.models import Collaboration
 from campaigns.pipeline import Stage
 from campaigns.portal_services import creator_collaborations
 from campaigns.services import record_move
+from creators.portal_access import accounts_reaching
 
 # Sending needs an open negotiation; after the contract is signed, a change is an amendment (new version).
 SENDABLE_STAGES = frozenset({Stage.NEGOTIATING, Stage.CONTRACTED})
@@ -281,7 +282,7 @@ def merge_values(
 ) -> dict[str, str]:
     """Every merge field's value, as text: the snapshot a version stores as its `terms`."""
     campaign, creator = collaboration.campaign, collaboration.creator
-    creator_user = creator.user
+    creator_user = accounts_reaching(creator=creator, workspace=collaboration.workspace).first()
     creator_name = (creator_user.full_name if creator_user else "") or creator.display_name or f"@{creator.handle}"
     latest_brief = Brief.objects.filter(campaign=campaign).order_by("-version").first()
     dates = (

@@ -16,14 +16,15 @@ from briefs.contract_services import save_contract_template, send_contract, sign
 from briefs.forms import ContractTemplateForm, ContractTermsForm, SignForm
 from briefs.models import Contract, ContractTemplate, ContractVersion
 from campaigns.models import Collaboration
+from core.client_ip import client_ip
 from core.errors import ApplicationError, NotFoundError
 from core.forms import add_form_errors
 
 
 def request_ip(request: HttpRequest) -> str:
-    """The peer address. X-Forwarded-For is not read: without a trusted-proxy list it is whatever the
-    client says; a deployment behind a proxy sets REMOTE_ADDR from it there (docs/contracts.md)."""
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The signer's address for the evidence: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the
+    address the outermost one saw; never a forgeable left-hand X-Forwarded-For entry (docs/contracts.md)."""
+    return client_ip(request)
 
 
 def _terms_form(request: WorkspaceRequest, *args: object, **kwargs: object) -> ContractTermsForm:

@@ -42,6 +42,7 @@ from campaigns.pipeline import Stage
 from campaigns.portal_services import creator_collaborations
 from campaigns.services import _invalid, _locked, _require_manager, _same_workspace, record_move
 from campaigns.uploads import ALLOWED_TYPES, check_draft_upload, max_draft_upload_bytes
+from creators import provenance
 from creators.models import Video
 
 LINK_MAX_CHARS = 500  # DeliverableSubmission.link's and Deliverable.live_url's columns
@@ -314,7 +315,9 @@ def submit_live_link(*, deliverable_id: int, user: User, url: str) -> LiveLinkRe
     if handle != creator.handle.lower():
         raise _invalid("url", f"This video is @{handle}'s; link a video posted from your account, @{creator.handle}.")
     video, _ = Video.objects.get_or_create(
-        creator=creator, platform_video_id=video_id, defaults={"share_url": canonical}
+        creator=creator,
+        platform_video_id=video_id,
+        defaults={"share_url": canonical, "provenance": provenance.entry(provenance.Source.CREATOR)},
     )
     elsewhere = Deliverable.objects.with_scopes_disabled().filter(video=video).exclude(pk=deliverable.pk).exists()
     if elsewhere:

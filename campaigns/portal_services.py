@@ -11,6 +11,7 @@ from campaigns.errors import CampaignError, CampaignErrorCode, CampaignNotFoundE
 from campaigns.models import Collaboration
 from campaigns.pipeline import Stage
 from campaigns.services import record_move
+from creators.portal_access import grant_condition
 
 # The creator's answers to an invitation, as pipeline moves, and how the history says them.
 RESPONSES = {"accept": Stage.NEGOTIATING, "decline": Stage.DECLINED}
@@ -18,9 +19,14 @@ DONE = {"accept": "accepted", "decline": "declined"}
 
 
 def creator_collaborations(*, user: User) -> QuerySet[Collaboration]:
-    """The collaborations a creator may see: their own, past the brand's private shortlist. Unscoped on
-    purpose (a creator belongs to no workspace); the filter on the creator's own profile is the scope."""
-    return Collaboration.objects.with_scopes_disabled().filter(creator__user=user).exclude(stage=Stage.SHORTLISTED)
+    """The collaborations a creator may see: their creator's, in the workspaces their portal grants
+    reach (creators.portal_access), past the brand's private shortlist. Unscoped on purpose (a creator
+    belongs to no workspace); the grant is the scope."""
+    return (
+        Collaboration.objects.with_scopes_disabled()
+        .filter(grant_condition(user=user))
+        .exclude(stage=Stage.SHORTLISTED)
+    )
 
 
 @transaction.atomic

@@ -143,10 +143,29 @@ def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)  # noqa: S603
 
 
+def bind_address(*, host: str | None, port: int) -> str:
+    """gunicorn's --bind for `make run`: loopback unless HOST names another address.
+
+    The demo logins' passwords are public (README), so the demo must not answer the network by
+    accident; `HOST=0.0.0.0 make run` opens it on purpose. An IPv6 address is bracketed for gunicorn.
+    """
+    host = (host or "").strip() or "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{host}:{port}"
+
+
+def _probe_host(bind: str) -> str:
+    """Where start-up checks that the web server answers: the bound address, or loopback for a wildcard."""
+    host = bind.rsplit(":", 1)[0].strip("[]")
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - compared, not bound
+
+
 def _print_banner(port: int) -> None:
     url = f"http://localhost:{port}"
     lines = [f"CreatorDesk is running at {url}/", "", "Demo logins:"]
     lines += [f"  {role:<9} {email:<34} {password:<20} {url}{where}" for role, email, password, where in DEMO_LOGINS]
+    lines += ["  admin's code: .venv/bin/python -m config.devstack exec -- .venv/bin/python manage.py demo_totp"]
     lines += ["", f"API docs: {url}/api/docs/   health: {url}/healthz", "Press Ctrl-C to stop everything."]
     width = max(len(line) for line in lines)
     print("\n" + "=" * width + "\n" + "\n".join(lines) + "\n" + "=" * width + "\n", flush=True)
@@ -154,6 +173,7 @@ def _print_banner(port: int) -> None:
 
 def run() -> int:
     port = int(os.environ.get("PORT", "8000"))
+    bind = bind_address(host=os.environ.get("HOST"), port=port)
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("SITE_URL", f"http://localhost:{port}")
     started = time.monotonic()
@@ -175,7 +195,7 @@ def run() -> int:
                 str(bin_dir / "gunicorn"),
                 "config.wsgi:application",
                 "--bind",
-                f"0.0.0.0:{port}",
+                bind,
                 "--workers",
                 "2",
                 "--threads",
@@ -217,8 +237,8 @@ def run() -> int:
         }
         exit_code = 0
         try:
-            _wait_for_http(port, processes)
-            _log(f"first page served {time.monotonic() - started:.1f}s after start")
+            _wait_for_http(_probe_host(bind), port, processes)
+            _log(f"first page served {time.monotonic() - started:.1f}s after start (listening on {bind})")
             _print_banner(port)
             while not stopping:
                 for name, process in processes.items():
@@ -234,12 +254,12 @@ def run() -> int:
     return exit_code
 
 
-def _wait_for_http(port: int, processes: dict[str, subprocess.Popen[bytes]], timeout: float = 60) -> None:
+def _wait_for_http(host: str, port: int, processes: dict[str, subprocess.Popen[bytes]], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if processes["web"].poll() is not None:
             raise SystemExit("the web server exited during start-up")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5) as sock:
             sock.sendall(b"GET /accounts/login/ HTTP/1.0\r\nHost: localhost\r\n\r\n")
             if sock.recv(12).startswith(b"HTTP/1."):
                 return

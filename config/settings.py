@@ -10,6 +10,7 @@ import binascii
 import hashlib
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 import structlog
@@ -52,7 +53,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with a site that lets in only staff whose session passed a second factor.
+    "accounts.apps.TwoFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +74,10 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_structlog",
     "axes",
+    "csp",  # django-csp: its system checks (the header comes from the middleware)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "creators",
@@ -84,6 +90,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer early, so every response carries the policy.
+    "csp.middleware.CSPMiddleware",
     # The click redirect's hits stop here: the rest of the stack has nothing to do with an anonymous 302.
     "analytics.redirect.TrackingRedirectMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -91,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor (accounts.access enforces it).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -159,6 +169,24 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day: long enough to find the mail, short enough to expire
 
+
+# Reverse proxies in front that append to X-Forwarded-For (0: the socket's address is the client).
+# core.client_ip reads every client IP with it: throttles, the sign-in lock-out, signatures, clicks.
+def _trusted_proxy_count() -> int:
+    count = env.int("TRUSTED_PROXY_COUNT", default=None)
+    if count is None:
+        # The per-feature settings it replaces still count; two different values cannot both be right.
+        legacy = {env.int(name, default=None) for name in ("CLICK_PROXY_COUNT", "AXES_PROXY_COUNT")} - {None}
+        if len(legacy) > 1:
+            raise ImproperlyConfigured("CLICK_PROXY_COUNT and AXES_PROXY_COUNT differ: set TRUSTED_PROXY_COUNT.")
+        count = legacy.pop() if legacy else 0
+    if count < 0:
+        raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+    return count
+
+
+TRUSTED_PROXY_COUNT = _trusted_proxy_count()
+
 # django-axes: 5 failures per (username, IP) lock that pair for the cool-off.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -166,8 +194,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The same client IP as every other throttle (not ipware's guess), and one e-mail whatever its case:
+# otherwise `Owner@x.com` and `owner@x.com` would each get their own AXES_FAILURE_LIMIT tries.
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
 AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp): TOTP apps plus single-use recovery codes. Wrong codes in one sign-in
+# before it must start over with the password; each device also backs off 1, 2, 4... s after a failure.
+TWO_FACTOR_MAX_WRONG_CODES = env.int("TWO_FACTOR_MAX_WRONG_CODES", default=5)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="CreatorDesk")  # the account's name in authenticator apps
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admin never shows a TOTP secret or a recovery code
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -209,6 +246,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- API -------------------------------------------------------------------------------
+# Calls per token, per signed-in user (session) and per client IP without authentication (core.api.throttling).
+API_THROTTLE_RATES = {
+    "token": env.str("API_RATE_PER_TOKEN", default="1000/hour"),
+    "user": env.str("API_RATE_PER_USER", default="1000/hour"),
+    "anon": env.str("API_RATE_ANON", default="100/hour"),
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -220,13 +263,24 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttling.TokenRateThrottle",
+        "core.api.throttling.UserRateThrottle",
+        "core.api.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CreatorDesk API",
     "DESCRIPTION": "Run TikTok micro-creator programs: creators, campaigns, tracking and reports. "
-    "Authenticate with a session or `Authorization: Token <key>`; pick the workspace with `X-Workspace: <slug>`.",
+    "Authenticate with a session or `Authorization: Token <key>`; pick the workspace with `X-Workspace: <slug>`. "
+    f"Calls are rate-limited: {API_THROTTLE_RATES['token']} per token, {API_THROTTLE_RATES['user']} per signed-in "
+    f"user, {API_THROTTLE_RATES['anon']} per IP address without authentication; past it every operation answers "
+    "429 with a `Retry-After` header (seconds).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps every endpoint, parameter and filter: members only (a session or a token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "DEFAULT_GENERATOR_CLASS": "accounts.api_tenancy.UnscopedSchemaGenerator",
@@ -235,6 +289,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No validator badge: it would send the schema URL to validator.swagger.io (and CSP blocks its image).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # --- Celery ------------------------------------------------------------------------------
@@ -308,6 +364,8 @@ IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=10_000)
 # Public forms: tries per client (IP) per hour, counted in Redis across web processes.
 OPEN_CALL_TRIES_PER_HOUR = env.int("OPEN_CALL_TRIES_PER_HOUR", default=10)  # per open call
 VERIFY_TRIES_PER_HOUR = env.int("VERIFY_TRIES_PER_HOUR", default=30)
+# Password-reset requests per client IP and, separately, per e-mail address: each one sends an e-mail.
+PASSWORD_RESET_TRIES_PER_HOUR = env.int("PASSWORD_RESET_TRIES_PER_HOUR", default=5)
 # Creators' draft uploads (video, image, PDF): the largest file accepted; allow it at the proxy too.
 DRAFT_UPLOAD_MAX_MB = env.int("DRAFT_UPLOAD_MAX_MB", default=200)
 # Uploaded import files are deleted this many days after their job ended (or was left unconfirmed);
@@ -321,6 +379,8 @@ INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))
 CLAIM_LINK_TTL_DAYS = env.int("CLAIM_LINK_TTL_DAYS", default=14)
 OUTREACH_UNREAD_NOTIFY_AFTER_MINUTES = env.int("OUTREACH_UNREAD_NOTIFY_AFTER_MINUTES", default=15)
 HEALTHZ_WORKER_TIMEOUT_S = env.float("HEALTHZ_WORKER_TIMEOUT_S", default=1.5)
+# /healthz shows each component's detail only with this token (or to staff); empty: staff only.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 # Follower tier boundaries: nano < 10k <= micro < 100k <= macro < 1M <= mega.
 CREATOR_TIER_BOUNDS = tuple(env.list("CREATOR_TIER_BOUNDS", cast=int, default=[10_000, 100_000, 1_000_000]))
 
@@ -346,6 +406,29 @@ TIKTOK_RATE_MAX_WAIT_S = env.float("TIKTOK_RATE_MAX_WAIT_S", default=10.0)
 TIKTOK_REFRESH_MARGIN_S = env.int("TIKTOK_REFRESH_MARGIN_S", default=600)
 TIKTOK_OAUTH_STATE_TTL_S = env.int("TIKTOK_OAUTH_STATE_TTL_S", default=600)
 
+# --- Content-Security-Policy (django-csp; README: Content-Security-Policy) ---------------------------
+# Scripts only from our own static files: no inline <script>, no on*= handlers, no eval (htmx runs
+# with allowEval off). Inline styles stay allowed for style="" attributes and Chart.js.
+# Images: ours, data: URIs, and the hosts creators' avatars come from (TikTok's CDN by default).
+# Forms: ours, plus the TikTok consent page the "Connect TikTok" form is redirected to.
+_TIKTOK_AUTH = urlsplit(TIKTOK_AUTH_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": [
+            "'self'",
+            "data:",
+            *env.list("CSP_IMAGE_HOSTS", default=["https://*.tiktokcdn.com", "https://*.tiktokcdn-us.com"]),
+        ],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", f"{_TIKTOK_AUTH.scheme}://{_TIKTOK_AUTH.netloc}"],
+    },
+}
+
 # --- Metrics pipeline and scoring (docs/metrics.md, docs/scoring.md) --------------------------------
 # Creators who have not connected TikTok: "demo" pulls synthetic metrics (make run), "none" leaves them
 # to imports (production).
@@ -353,6 +436,10 @@ METRICS_FALLBACK_PROVIDER = env.str("METRICS_FALLBACK_PROVIDER", default="demo" 
 # Beat's schedule is made from it; under `make run` every 15 minutes, so the demo visibly syncs.
 METRICS_SWEEP_HOURS = env.float("METRICS_SWEEP_HOURS", default=0.25 if DEBUG else 6.0)
 METRICS_SYNC_CHUNK = env.int("METRICS_SYNC_CHUNK", default=100)  # creators per pull task
+# "Refresh now" spends the install-wide TikTok quota: once per creator per cooldown for everyone (the
+# index is shared), and at most so many per workspace per clock hour.
+METRICS_REFRESH_COOLDOWN_S = env.int("METRICS_REFRESH_COOLDOWN_S", default=15 * 60)
+METRICS_REFRESH_PER_HOUR = env.int("METRICS_REFRESH_PER_HOUR", default=30)
 SCORING_WINDOW_DAYS = env.int("SCORING_WINDOW_DAYS", default=90)  # "recent videos": posted within...
 SCORING_MAX_VIDEOS = env.int("SCORING_MAX_VIDEOS", default=30)  # ...and at most this many
 SCORING_DEFAULT_OBJECTIVE = env.str("SCORING_DEFAULT_OBJECTIVE", default="consideration")
@@ -365,8 +452,6 @@ CLICK_STREAM_KEY = env.str("CLICK_STREAM_KEY", default="cd:clicks")
 CLICK_IP_SALT = (
     env.str("CLICK_IP_SALT", default="") or hashlib.sha256(b"creatordesk-click-ip:" + SECRET_KEY.encode()).hexdigest()
 )
-# Proxies in front of the app that append to X-Forwarded-For (0: use the socket's address).
-CLICK_PROXY_COUNT = env.int("CLICK_PROXY_COUNT", default=0)
 # Header a CDN sets to the visitor's country (Cloudflare's CF-IPCountry by default), as a META key.
 CLICK_COUNTRY_HEADER = env.str("CLICK_COUNTRY_HEADER", default="HTTP_CF_IPCOUNTRY")
 # The same visitor (IP hash + user agent) on the same link again within this many seconds is a duplicate.
@@ -386,4 +471,10 @@ ORDER_CSV_MAX_BYTES = env.int("ORDER_CSV_MAX_BYTES", default=20 * 1024 * 1024)
 DOMAIN_VERIFICATION_URL = env.str(
     "DOMAIN_VERIFICATION_URL", default="https://{domain}/.well-known/creatordesk-verify.txt"
 )
-DOMAIN_VERIFICATION_TIMEOUT_S = env.float("DOMAIN_VERIFICATION_TIMEOUT_S", default=5.0)
+# The whole fetch (DNS, connect, TLS, every read) must finish within this many seconds; it runs in a
+# worker, never in a web request.
+DOMAIN_VERIFICATION_TIMEOUT_S = env.float("DOMAIN_VERIFICATION_TIMEOUT_S", default=10.0)
+# The proof is only fetched from public addresses; networks listed here are allowed besides (CIDRs,
+# e.g. 10.0.0.0/8 for a self-hosted install's internal shop). Tests list 127.0.0.0/8 for their fake server.
+DOMAIN_VERIFICATION_ALLOWED_NETWORKS = env.list("DOMAIN_VERIFICATION_ALLOWED_NETWORKS", default=[])
+DOMAIN_VERIFICATION_TRIES_PER_HOUR = env.int("DOMAIN_VERIFICATION_TRIES_PER_HOUR", default=10)  # per workspace

@@ -22,8 +22,9 @@ class _Echo:
 
 
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
-    """The header, then each row with every cell passed through csv_cell, as CSV text lines."""
+    """The header, then each row, every cell passed through csv_cell, as CSV text lines. The header
+    too: some headers are names from an uploaded file (an import's columns)."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+    yield writer.writerow([csv_cell(name) for name in header])
     for row in rows:
         yield writer.writerow([csv_cell(value) for value in row])

@@ -29,3 +29,9 @@ class NotFoundError(ApplicationError):
 
 class PermissionDeniedError(ApplicationError):
     http_status = 403
+
+
+class RateLimitedError(ApplicationError):
+    """Too many tries: 429. `extra["retry_after_s"]` says when the next one is allowed."""
+
+    http_status = 429

@@ -1,3 +1,6 @@
+import hmac
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -6,16 +9,32 @@ from django.views.decorators.http import require_GET
 from core.health import run_checks
 
 
+def _may_see_health_details(request: HttpRequest) -> bool:
+    """Staff, or whoever holds HEALTHZ_TOKEN (a monitor), as `Authorization: Bearer <token>` or
+    `X-Healthz-Token`. Compared in constant time, so response times do not leak the token."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        return True
+    expected = settings.HEALTHZ_TOKEN
+    if not expected:
+        return False
+    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
+    given = bearer.strip() if scheme.lower() == "bearer" else request.headers.get("X-Healthz-Token", "")
+    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Readiness: 200 when the database, Redis and a worker all answer, 503 otherwise."""
+    """Readiness: 200 when the database, Redis and a worker all answer, 503 otherwise.
+
+    Anyone gets only that verdict. Each component's latency and detail (worker host names, the text
+    of an exception, which may name hosts and ports) is for staff and HEALTHZ_TOKEN holders."""
     checks = run_checks()
     is_ok = all(check.is_ok for check in checks)
-    body = {
-        "status": "ok" if is_ok else "degraded",
-        "checks": {c.name: {"ok": c.is_ok, "latency_ms": c.latency_ms, "detail": c.detail} for c in checks},
-    }
+    body: dict[str, object] = {"status": "ok" if is_ok else "degraded"}
+    if _may_see_health_details(request):
+        body["checks"] = {c.name: {"ok": c.is_ok, "latency_ms": c.latency_ms, "detail": c.detail} for c in checks}
     return JsonResponse(body, status=200 if is_ok else 503)
 
 

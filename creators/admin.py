@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 
+from creators import provenance
 from creators.models import (
     AudienceProfile,
     BrandSafetyHit,
@@ -14,12 +17,14 @@ from creators.models import (
     FollowerSnapshot,
     ImportJob,
     Niche,
+    PortalGrant,
     Relationship,
     SavedSearch,
     Tag,
     TierBenchmark,
     Video,
     VideoStats,
+    WorkspaceCreatorContact,
 )
 
 
@@ -41,7 +46,25 @@ class CreatorAdmin(admin.ModelAdmin):
     list_filter = ["platform", "sync_status", "score_stale", "is_verified", "country"]
     search_fields = ["handle", "display_name", "user__email"]
     autocomplete_fields = ["user"]
-    readonly_fields = ["search_document", "created_at", "updated_at"]
+    readonly_fields = ["search_document", "provenance", "created_at", "updated_at"]
+
+    def save_model(self, request: Any, obj: Creator, form: Any, change: bool) -> None:
+        # A value staff typed outranks any file from now on (creators.provenance).
+        for name in set(form.changed_data) & provenance.WRITABLE_BY_IMPORT:
+            obj.provenance = {**obj.provenance, name: provenance.entry(provenance.Source.STAFF)}
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PortalGrant)
+class PortalGrantAdmin(admin.ModelAdmin):
+    """Who reaches which brand's collaborations in the portal. Staff may grant one workspace (a creator who
+    lost their claim e-mail); every-workspace access comes only from a TikTok sign-in as the handle."""
+
+    list_display = ["creator", "user", "workspace", "method", "created_at", "revoked_at"]
+    list_filter = ["method"]
+    search_fields = ["creator__handle", "user__email"]
+    raw_id_fields = ["creator", "user", "workspace", "granted_by"]
+    readonly_fields = ["created_at", "updated_at"]
 
 
 @admin.register(Niche)
@@ -128,6 +151,14 @@ class TagAdmin(admin.ModelAdmin):
 class CreatorTagAdmin(WorkspaceOwnedAdmin):
     list_display = ["creator", "tag", "workspace"]
     search_fields = ["creator__handle", "tag__name"]
+
+
+@admin.register(WorkspaceCreatorContact)
+class WorkspaceCreatorContactAdmin(WorkspaceOwnedAdmin):
+    list_display = ["creator", "workspace", "email", "source", "updated_at"]
+    list_filter = ["workspace", "source"]
+    search_fields = ["creator__handle", "email"]
+    raw_id_fields = ["creator", "updated_by"]
 
 
 @admin.register(Relationship)

@@ -12,6 +12,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from accounts.api_tenancy import WorkspaceScopedReadOnlyViewSet
 from creators import discovery
+from creators.contacts import attach_contact_emails, with_contact_email
 from creators.filters import CreatorFilterSet
 from creators.models import AudienceProfile, Creator, CreatorScore
 
@@ -67,7 +68,8 @@ class CreatorSerializer(serializers.ModelSerializer[Creator]):
         return getattr(creator, "tier", None) or discovery.tier_of(creator.follower_count)
 
     def get_has_contact_email(self, creator: Creator) -> bool:
-        return bool(creator.contact_email)
+        # Attached by the view from the current workspace's own contact rows (creators.contacts).
+        return bool(getattr(creator, "contact_email", ""))
 
     @extend_schema_field(serializers.FloatField(allow_null=True, help_text="Keyword relevance; null without `q`."))
     def get_relevance(self, creator: Creator) -> float | None:
@@ -100,6 +102,9 @@ class CreatorScoreSerializer(serializers.ModelSerializer[CreatorScore]):
 
 
 class CreatorDetailSerializer(CreatorSerializer):
+    contact_email = serializers.CharField(
+        read_only=True, default="", help_text="Your workspace's contact e-mail for this creator ('' when none)."
+    )
     audience = serializers.SerializerMethodField()
     latest_score = serializers.SerializerMethodField()
 
@@ -205,8 +210,8 @@ class CreatorViewSet(WorkspaceScopedReadOnlyViewSet):
         return CreatorDetailSerializer if self.action == "retrieve" else CreatorSerializer
 
     def get_queryset(self) -> Any:
-        if self.action == "retrieve":
-            return discovery.creators_with_profile()
+        if self.action == "retrieve":  # with this workspace's own contact e-mail, in the same query
+            return with_contact_email(discovery.creators_with_profile(), workspace=self.workspace)
         return discovery.discoverable_creators()
 
     def filter_queryset(self, queryset: Any) -> Any:
@@ -219,4 +224,5 @@ class CreatorViewSet(WorkspaceScopedReadOnlyViewSet):
         paginator = self.paginator
         assert isinstance(paginator, DiscoveryPagination)  # noqa: S101 - set by pagination_class above
         creators = paginator.paginate_search(filterset.search(), request)
+        attach_contact_emails(workspace=self.workspace, creators=creators)
         return paginator.get_paginated_response(self.get_serializer(creators, many=True).data)

@@ -57,7 +57,6 @@ LIST_FIELDS = (
     "follower_count",
     "video_count",
     "is_verified",
-    "contact_email",
     "score",
     "engagement_rate",
     "growth_30d",

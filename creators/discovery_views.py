@@ -20,6 +20,7 @@ from core.csv_export import csv_lines
 from core.errors import ApplicationError
 from core.forms import add_form_errors
 from creators import discovery, services
+from creators.contacts import attach_contact_emails, with_contact_email
 from creators.discovery_forms import (
     BULK_LIMIT,
     PER_PAGE_CHOICES,
@@ -146,6 +147,7 @@ def _render_list(
         search = filterset.search()
         number = discovery.parse_page_number(params.get("page"), per_page=per_page, strict=False)
         page = discovery.results_page(search, page_number=number, per_page=per_page)
+        attach_contact_emails(workspace=request.workspace, creators=page.creators)
     else:
         status = 400
     query = clean_query_string(params)
@@ -278,7 +280,7 @@ def creator_export(request: WorkspaceRequest) -> HttpResponse:
         ticked = IdListField(required=False).clean(request.GET.getlist("creator"))
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
-    creators = discovery.matching_creators(filterset.search())
+    creators = with_contact_email(discovery.matching_creators(filterset.search()), workspace=request.workspace)
     if ticked:
         creators = creators.filter(pk__in=ticked[:BULK_LIMIT])
     rows = ([value(c) for _, value in EXPORT_COLUMNS] for c in creators[:EXPORT_LIMIT].iterator(chunk_size=2000))

@@ -22,6 +22,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from creators import discovery
 from creators.audience_index import AudienceShareTags, share_tag
+from creators.contacts import has_contact_email_subquery
 from creators.models import (
     AudienceProfile,
     BrandSafetyHit,
@@ -343,7 +344,10 @@ class CreatorFilterSet(django_filters.FilterSet):
     def filter_has_email(self, queryset: QuerySet[Creator], name: str, value: bool | None) -> QuerySet[Creator]:
         if value is None:
             return queryset
-        has_email = ~Q(contact_email="")
+        if self.workspace is None:
+            return queryset.none()
+        # The workspace's own contact rows: another workspace's file never makes a creator "reachable" here.
+        has_email = Exists(has_contact_email_subquery(workspace=self.workspace))
         return queryset.filter(has_email if value else ~has_email)
 
     def filter_posted_within(self, queryset: QuerySet[Creator], name: str, value: int | None) -> QuerySet[Creator]:

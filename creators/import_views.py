@@ -15,6 +15,7 @@ from creators import import_selectors, importing
 from creators.import_files import ImportFileError
 from creators.import_forms import ACCEPT, ImportMappingForm, ImportUploadForm
 from creators.import_mapping import CREATOR_FIELDS, VIDEO_FIELDS, Layout, layout_of
+from creators.import_rejects import write_rejects_csv
 from creators.models import ImportJob
 
 # How many rejected rows the job page lists; the CSV download has them all (up to 10,000).
@@ -118,7 +119,7 @@ def import_progress(request: WorkspaceRequest, import_job_pk: int) -> HttpRespon
 def import_rejects(request: WorkspaceRequest, import_job_pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob.objects.filter(workspace=request.workspace), pk=import_job_pk)
     out = io.StringIO()
-    importing.write_rejects_csv(job.rejects, out)
+    write_rejects_csv(job.rejects, out)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     stem = job.original_name.rsplit(".", 1)[0] or "import"
     safe_stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem)[:80]

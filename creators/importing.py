@@ -11,9 +11,12 @@ How a file lands (docs/import.md has the long version):
 - A job's progress, counts and rejects are saved in the same transaction as its chunk, so a crash
   leaves the database as it was before that chunk and the job knows exactly where to resume.
 - A cell left empty never erases what we know: the creator keeps the stored value.
+- The index is shared, so an import never overwrites what another source wrote (creators.provenance):
+  it creates creators and videos the index has never seen, fills empty values, and updates values this
+  workspace imported before. Values that differ from another source's are left and counted (`kept`).
+  Contact e-mails go to the importing workspace's own contact rows, never to the shared profile.
 """
 
-import csv
 import json
 import queue
 import threading
@@ -22,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, Generic, TextIO, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.files import File
@@ -58,6 +61,7 @@ from creators.import_mapping import (
     validate_mapping,
 )
 from creators.models import ImportJob, Niche, Platform
+from creators.provenance import WRITABLE_BY_IMPORT, import_source, protected_sql, video_import_allowed_sql
 from creators.search_text import search_document
 from creators.video_stats import copy_latest_stats
 
@@ -85,7 +89,6 @@ _CREATOR_COLUMNS: dict[str, str] = {
     "niches": "varchar[]",
     "hashtags": "varchar[]",
     "is_verified": "boolean",
-    "contact_email": "text",
     "avatar_url": "text",
 }
 _SEARCH_INPUTS = ("display_name", "bio", "hashtags")
@@ -120,6 +123,7 @@ class ImportSummary:
     videos_updated: int = 0
     videos_unchanged: int = 0
     snapshots_created: int = 0
+    kept: int = 0  # values in the file left as another source wrote them (docs/security.md)
     rejects: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_STORED_REJECTS
     warning_samples: list[dict[str, Any]] = field(default_factory=list)
 
@@ -130,6 +134,7 @@ class _Chunk:
     # Staging rows of the creators this chunk writes (the first row of each handle):
     # (handle, needs_search_merge, *mapped field values or None, search_document).
     creators: list[tuple[Any, ...]] = field(default_factory=list)
+    contacts: list[tuple[str, str]] = field(default_factory=list)  # (handle, e-mail) for the workspace's rows
     rejects: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     last_row: int = 0
@@ -399,6 +404,7 @@ def import_creators(
         for chunk in reader:
             summary = _import_chunk(
                 chunk,
+                workspace_id=workspace.pk,
                 parser=parser,
                 summary=summary,
                 job=job,
@@ -444,6 +450,7 @@ def _starting_summary(layout: Layout, job: ImportJob | None) -> ImportSummary:
         videos_updated=job.videos_updated_count,
         videos_unchanged=job.videos_unchanged_count,
         snapshots_created=job.snapshots_created_count,
+        kept=job.kept_count,
         rejects=list(job.rejects),
     )
 
@@ -522,6 +529,8 @@ def _parsed_chunks(
             chunk.rows.append(result)
             if is_new_creator:
                 chunk.creators.append(_staging_creator(result, fields))
+                if result.creator.get("contact_email"):
+                    chunk.contacts.append((result.handle, str(result.creator["contact_email"])))
             chunk.warnings.extend({"row": row, "warning": warning} for warning in result.warnings)
         if size >= chunk_rows:
             yield chunk
@@ -601,6 +610,7 @@ class _ReadAhead(Generic[_T]):
 def _import_chunk(
     chunk: _Chunk,
     *,
+    workspace_id: int,
     parser: RecordParser,
     summary: ImportSummary,
     job: ImportJob | None,
@@ -632,10 +642,15 @@ def _import_chunk(
         if is_per_video:
             _stage_videos(cursor, chunk.rows, mapping=parser.mapping)
         staged()
-        created, updated = _apply_creators(cursor, chunk.creators, fields=fields, now=now)
-        video_counts = (0, 0, 0)
+        created, updated, kept = _apply_creators(
+            cursor, chunk.creators, fields=fields, now=now, workspace_id=workspace_id
+        )
+        _apply_contacts(cursor, chunk.contacts, now=now, workspace_id=workspace_id)
+        video_counts = (0, 0, 0, 0)
         if is_per_video:
-            video_counts = _apply_videos(cursor, mapping=parser.mapping, now=now, captured_at=captured_at)
+            video_counts = _apply_videos(
+                cursor, mapping=parser.mapping, now=now, captured_at=captured_at, workspace_id=workspace_id
+            )
         stored = len(summary.rejects)
         new_rejects = chunk.rejects[: max(MAX_STORED_REJECTS - stored, 0)]
         after = ImportSummary(
@@ -653,6 +668,7 @@ def _import_chunk(
             if parser.layout is Layout.VIDEOS
             else 0,
             snapshots_created=summary.snapshots_created + video_counts[2],
+            kept=summary.kept + kept + video_counts[3],
             rejects=summary.rejects + new_rejects,
             warning_samples=(summary.warning_samples + chunk.warnings)[:MAX_WARNING_SAMPLES],
         )
@@ -668,6 +684,7 @@ def _import_chunk(
                 "videos_updated_count": after.videos_updated,
                 "videos_unchanged_count": after.videos_unchanged,
                 "snapshots_created_count": after.snapshots_created,
+                "kept_count": after.kept,
             }
             if new_rejects:
                 # Append only this chunk's rejects; rewriting the whole list every chunk would be quadratic.
@@ -696,15 +713,17 @@ def _stage_creators(cursor: Any, creators: list[tuple[Any, ...]], *, fields: lis
 
 
 def _apply_creators(
-    cursor: Any, creators: list[tuple[Any, ...]], *, fields: list[str], now: datetime
-) -> tuple[int, int]:
-    """Upsert the staged creators; returns (created, updated).
+    cursor: Any, creators: list[tuple[Any, ...]], *, fields: list[str], now: datetime, workspace_id: int
+) -> tuple[int, int, int]:
+    """Upsert the staged creators; returns (created, updated, values kept from other sources).
 
     A cell the file leaves empty keeps the stored value (COALESCE with the stored row), and a row is
-    only rewritten when a value differs: unchanged rows never reach the upsert."""
+    only rewritten when a value differs: unchanged rows never reach the upsert. A value another source
+    wrote is first blanked in the staging row (so it is kept the same way), and counted."""
     if not creators:
-        return 0, 0
-    if any(creator[1] for creator in creators):
+        return 0, 0, 0
+    kept, search_inputs_kept = _keep_other_sources(cursor, fields=fields, workspace_id=workspace_id)
+    if search_inputs_kept or any(creator[1] for creator in creators):
         _merge_search_documents(cursor, fields)
     # Drop the rows that would change nothing before the upsert: ON CONFLICT ... WHERE false still
     # locks (so writes) every conflicting row, which makes re-importing a big file as slow as the
@@ -720,26 +739,38 @@ def _apply_creators(
     )
     if cursor.rowcount == len(creators):
         cursor.execute("DROP TABLE creator_import_staging")
-        return 0, 0
+        return 0, 0, kept
 
     unmapped = [name for name in _CREATOR_COLUMNS if name not in fields]
     insert_values = ["%(platform)s", "s.handle"]
     insert_values += [f"COALESCE(s.{name}, cur.{name}, {_SQL_DEFAULTS[_CREATOR_COLUMNS[name]]})" for name in fields]
     insert_values += [_SQL_DEFAULTS[_CREATOR_COLUMNS[name]] for name in unmapped]
+    # Each value the file writes records this workspace's import as its source (creators.provenance).
+    written = ", ".join(
+        f"'{name}', CASE WHEN s.{name} IS NOT NULL AND s.{name} IS DISTINCT FROM cur.{name} "
+        "THEN %(source)s::jsonb END"
+        for name in fields
+    )
+    provenance = (
+        f"COALESCE(cur.provenance, '{{}}'::jsonb) || jsonb_strip_nulls(jsonb_build_object({written}))"
+        if fields
+        else "COALESCE(cur.provenance, '{}'::jsonb)"
+    )
     compared = [*fields, "search_document"]
     sql = f"""
         WITH written AS (
             INSERT INTO creators_creator AS c (
                 platform, handle, {", ".join([*fields, *unmapped])}, sync_status, sync_error, authenticity_flags,
-                search_document, first_seen_at, last_seen_at, created_at, updated_at
+                search_document, provenance, first_seen_at, last_seen_at, created_at, updated_at
             )
             SELECT {", ".join(insert_values)}, 'never', '', '{{}}',
-                s.search_document, %(now)s, %(now)s, %(now)s, %(now)s
+                s.search_document, {provenance}, %(now)s, %(now)s, %(now)s, %(now)s
             FROM creator_import_staging s
             LEFT JOIN creators_creator cur ON cur.platform = %(platform)s AND cur.handle = s.handle
             ORDER BY s.handle
             ON CONFLICT (platform, handle) DO UPDATE SET
                 {", ".join(f"{name} = EXCLUDED.{name}" for name in compared)},
+                provenance = EXCLUDED.provenance,
                 last_seen_at = EXCLUDED.last_seen_at, updated_at = EXCLUDED.updated_at
             WHERE ({", ".join(f"c.{name}" for name in compared)})
                 IS DISTINCT FROM ({", ".join(f"EXCLUDED.{name}" for name in compared)})
@@ -747,10 +778,72 @@ def _apply_creators(
         )
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
     """  # noqa: S608 - identifiers are our constants; values travel as parameters
-    cursor.execute(sql, {"platform": Platform.TIKTOK, "now": now})
+    cursor.execute(
+        sql, {"platform": Platform.TIKTOK, "now": now, "source": import_source(workspace_id=workspace_id, at=now)}
+    )
     created, updated = cursor.fetchone()
     cursor.execute("DROP TABLE creator_import_staging")
-    return int(created), int(updated)
+    return int(created), int(updated), kept
+
+
+def _keep_other_sources(cursor: Any, *, fields: list[str], workspace_id: int) -> tuple[int, bool]:
+    """Blank, in the staging table, every value an existing creator got from another source: the
+    platform, the creator, staff, another workspace's import, or a value stored before sources were
+    recorded. Returns (how many differing values were kept, whether a search input was among them)."""
+    guarded = [name for name in fields if name in WRITABLE_BY_IMPORT]
+    if not guarded:
+        return 0, False
+    protected = {name: protected_sql(name, _CREATOR_COLUMNS[name], staged=f"s.{name}") for name in guarded}
+    params = {"platform": Platform.TIKTOK, "workspace": str(workspace_id)}
+    differing = " + ".join(f"({protected[name]} AND s.{name} IS DISTINCT FROM cur.{name})::int" for name in guarded)
+    cursor.execute(
+        f"""
+        SELECT COALESCE(sum({differing}), 0) FROM creator_import_staging s
+        JOIN creators_creator cur ON cur.platform = %(platform)s AND cur.handle = s.handle
+        """,  # noqa: S608 - identifiers are our constants
+        params,
+    )
+    kept = int(cursor.fetchone()[0])
+    search_guarded = [name for name in guarded if name in _SEARCH_INPUTS]
+    merge = " OR ".join(protected[name] for name in search_guarded) if search_guarded else "false"
+    cursor.execute(
+        f"""
+        UPDATE creator_import_staging s SET
+            {", ".join(f"{name} = CASE WHEN {protected[name]} THEN NULL ELSE s.{name} END" for name in guarded)},
+            needs_search_merge = s.needs_search_merge OR {merge}
+        FROM creators_creator cur
+        WHERE cur.platform = %(platform)s AND cur.handle = s.handle
+            AND ({" OR ".join(protected[name] for name in guarded)})
+        RETURNING {merge}
+        """,  # noqa: S608 - identifiers are our constants
+        params,
+    )
+    return kept, any(row[0] for row in cursor.fetchall())
+
+
+def _apply_contacts(cursor: Any, contacts: list[tuple[str, str]], *, now: datetime, workspace_id: int) -> None:
+    """The file's contact e-mails become the importing workspace's own contact rows (never shared)."""
+    if not contacts:
+        return
+    cursor.execute(
+        """
+        INSERT INTO creators_workspacecreatorcontact (workspace_id, creator_id, email, source, created_at, updated_at)
+        SELECT %(workspace)s, c.id, x.email, 'import', %(now)s, %(now)s
+        FROM unnest(%(handles)s::text[], %(emails)s::text[]) AS x(handle, email)
+        JOIN creators_creator c ON c.platform = %(platform)s AND c.handle = x.handle
+        ORDER BY c.id
+        ON CONFLICT (workspace_id, creator_id) DO UPDATE SET
+            email = EXCLUDED.email, source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
+        WHERE creators_workspacecreatorcontact.email IS DISTINCT FROM EXCLUDED.email
+        """,
+        {
+            "workspace": workspace_id,
+            "now": now,
+            "platform": Platform.TIKTOK,
+            "handles": [handle for handle, _email in contacts],
+            "emails": [email.strip().lower() for _handle, email in contacts],
+        },
+    )
 
 
 def _merge_search_documents(cursor: Any, fields: list[str]) -> None:
@@ -816,10 +909,11 @@ def _stage_videos(cursor: Any, rows: list[ParsedRow], *, mapping: dict[str, str]
 
 
 def _apply_videos(
-    cursor: Any, *, mapping: dict[str, str], now: datetime, captured_at: datetime
-) -> tuple[int, int, int]:
+    cursor: Any, *, mapping: dict[str, str], now: datetime, captured_at: datetime, workspace_id: int
+) -> tuple[int, int, int, int]:
     """Upsert the staged videos and add a stats snapshot where the counts changed since the last one;
-    returns (videos created, videos updated, snapshots added)."""
+    returns (videos created, videos updated, snapshots added, video rows kept as another source wrote
+    them). Only videos this import may write (creators.provenance) are touched."""
     video_fields = [name for name in _VIDEO_COLUMNS if mapping.get(name)]
     stats_fields = [name for name in VIDEO_STATS_FIELDS if mapping.get(name)]
     cursor.execute(
@@ -827,6 +921,12 @@ def _apply_videos(
         "WHERE c.platform = %s AND c.handle = s.handle",
         [Platform.TIKTOK],
     )
+    cursor.execute(
+        f"DELETE FROM video_import_staging s WHERE NOT {video_import_allowed_sql()}",  # noqa: S608 - our constant
+        {"workspace": str(workspace_id)},
+    )
+    kept = cursor.rowcount
+    source = import_source(workspace_id=workspace_id, at=now)
     columns = [(name, column, default) for name, (_type, column, default) in _VIDEO_COLUMNS.items()]
     # Empty cells keep the stored value (COALESCE), so only what the file says can change a video.
     merged = [f"COALESCE(s.{name}, v.{column})" for name, column, _default in columns]
@@ -847,15 +947,22 @@ def _apply_videos(
     cursor.execute(
         f"""
         INSERT INTO creators_video (creator_id, platform_video_id, {", ".join(column for _n, column, _d in columns)},
-            created_at, updated_at)
+            provenance, created_at, updated_at)
         SELECT s.creator_id, s.video_id, {", ".join(f"COALESCE(s.{name}, {default})" for name, _c, default in columns)},
-            %(now)s, %(now)s
+            %(source)s::jsonb, %(now)s, %(now)s
         FROM video_import_staging s
         ON CONFLICT (creator_id, platform_video_id) DO NOTHING
         """,  # noqa: S608 - identifiers are our constants
-        {"now": now},
+        {"now": now, "source": source},
     )
     created = cursor.rowcount
+    if created:
+        # The creator's videos now come from this workspace's files: its later imports may add more.
+        cursor.execute(
+            "UPDATE creators_creator c SET provenance = c.provenance || jsonb_build_object('videos', %s::jsonb) "
+            "WHERE c.id IN (SELECT DISTINCT creator_id FROM video_import_staging) AND c.provenance -> 'videos' IS NULL",
+            [source],
+        )
     cursor.execute(
         f"""
         UPDATE creators_video v SET is_sponsored = {SPONSORED_SQL}
@@ -914,32 +1021,4 @@ def _apply_videos(
             """
         )
     cursor.execute("DROP TABLE video_import_staging")
-    return created, updated, snapshots
-
-
-# --- Rejects as CSV -----------------------------------------------------------------------------
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value: Any) -> Any:
-    # A spreadsheet would run a cell starting with = + - @ as a formula; scraped bios are not trusted.
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def write_rejects_csv(rejects: list[dict[str, Any]], out: TextIO) -> None:
-    """One line per rejected row: its number, the reason, and the mapped cells as the file had them."""
-    columns: list[str] = []
-    for reject in rejects:
-        for column, _value in reject.get("cells") or ():
-            if column not in columns:
-                columns.append(column)
-    writer = csv.writer(out)
-    writer.writerow(["row", "reason", *columns])
-    for reject in rejects:
-        cells = dict(reject.get("cells") or ())
-        writer.writerow(
-            [reject["row"], _safe_cell(reject["reason"]), *(_safe_cell(cells.get(column, "")) for column in columns)]
-        )
+    return created, updated, snapshots, kept

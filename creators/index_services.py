@@ -33,7 +33,6 @@ CREATOR_FIELDS = (
     "likes_count",
     "video_count",
     "is_verified",
-    "contact_email",
     "first_seen_at",
     "last_seen_at",
     "engagement_rate",

@@ -69,7 +69,6 @@ class Creator(TimeStampedModel):
     likes_count = models.BigIntegerField(default=0)
     video_count = models.IntegerField(default=0)
     is_verified = models.BooleanField(default=False)
-    contact_email = models.EmailField(blank=True)
     first_seen_at = models.DateTimeField(null=True, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     sync_status = models.CharField(max_length=16, choices=SyncStatus.choices, default=SyncStatus.NEVER)
@@ -93,6 +92,12 @@ class Creator(TimeStampedModel):
     authenticity_flags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     # Unaccented, lower-cased handle, name, bio and hashtags, written by the services; full-text indexed.
     search_document = models.TextField(blank=True, default="")
+    # Where each public value came from: field -> {"source": platform|creator|staff|import, "workspace": id
+    # (imports only), "at": ISO time}; "videos" names who wrote the creator's videos. Imports consult it
+    # before overwriting anything (creators.provenance, docs/security.md).
+    provenance = models.JSONField(default=dict, blank=True, db_default={})
+    # The portal account that proved it holds this handle by signing in with TikTok; it reaches every
+    # workspace's collaborations with the creator. Claim links grant one workspace only (PortalGrant).
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -175,6 +180,8 @@ class Video(TimeStampedModel):
     is_paid_partnership = models.BooleanField(default=False)
     # Paid partnership or a disclosure hashtag (creators.disclosure), decided when the video is written.
     is_sponsored = models.BooleanField(default=False, db_default=False)
+    # Who wrote this video's public facts and stats: {"source": ..., "workspace": id (imports), "at": ...}.
+    provenance = models.JSONField(default=dict, blank=True, db_default={})
     # The latest stats snapshot, copied here by every writer of VideoStats, so scoring reads one table
     # instead of picking each video's latest row out of millions of snapshots (bench/scoring).
     stats_captured_at = models.DateTimeField(null=True, blank=True)
@@ -425,6 +432,8 @@ class ImportJob(WorkspaceOwned):
     unchanged_count = models.IntegerField(default=0)
     rejected_count = models.IntegerField(default=0)
     warnings_count = models.IntegerField(default=0)
+    # Values in the file that differ from what another source wrote, left as they were (docs/security.md).
+    kept_count = models.IntegerField(default=0)
     # Files with one row per video also write videos and their stats snapshots.
     videos_created_count = models.IntegerField(default=0)
     videos_updated_count = models.IntegerField(default=0)
@@ -483,3 +492,61 @@ class BrandSafetyHit(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.creator}: {self.term}"
+
+
+class WorkspaceCreatorContact(WorkspaceOwned):
+    """How one workspace reaches a creator: the contact e-mail its file or its marketers gave. Never
+    shared: another workspace's invitations and claim links use their own row (docs/security.md)."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", "Imported from a file"
+        MANUAL = "manual", "Entered by a marketer"
+        APPLICATION = "application", "Given in an open-call application"
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="workspace_contacts")
+    email = models.EmailField(blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
+    updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "creator"], name="workspacecreatorcontact_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator} contact"
+
+
+class PortalGrant(TimeStampedModel):
+    """A portal account's access to a creator's collaborations: one workspace's (by that workspace's claim
+    link, or staff), or every workspace's (`workspace` empty) once the account proved the handle by signing
+    in with TikTok. The portal's one scope (campaigns.portal_services.creator_collaborations) reads these.
+
+    Not workspace-scoped on purpose: the creator's account reads its own grants across workspaces."""
+
+    class Method(models.TextChoices):
+        CLAIM_LINK = "claim_link", "Claim link from the brand's invitation"
+        TIKTOK = "tiktok", "Signed in with TikTok as the handle"
+        STAFF = "staff", "Linked by staff"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="portal_grants")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="portal_grants")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        help_text="Empty: every workspace (the handle was proven).",
+    )  # fmt: skip
+    method = models.CharField(max_length=16, choices=Method.choices)
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reference = models.CharField(max_length=100, blank=True, help_text="e.g. the claim link's id.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "creator", "workspace"], nulls_distinct=False, name="portalgrant_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["creator", "workspace"], name="portalgrant_creator_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} -> {self.creator} ({self.workspace_id or 'every workspace'})"

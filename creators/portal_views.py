@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from creators.models import Creator
 from creators.portal import portal_view
+from creators.portal_access import grants_for_creator
 
 
 @portal_view
@@ -12,4 +13,10 @@ def portal_home(request: HttpRequest, creator: Creator | None) -> HttpResponse:
 
 @portal_view
 def portal_profile(request: HttpRequest, creator: Creator | None) -> HttpResponse:
-    return render(request, "creators/portal_profile.html", {"creator": creator})
+    grants = list(grants_for_creator(user=request.user))  # type: ignore[arg-type]
+    context = {
+        "creator": creator,
+        "grants": grants,
+        "is_proven": creator is not None and creator.user_id == request.user.pk,
+    }
+    return render(request, "creators/portal_profile.html", context)

@@ -4,8 +4,9 @@ relationship and lists around it."""
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from accounts.access import WorkspaceRequest, dashboard_view
-from creators import selectors
+from accounts.access import WorkspaceRequest, can_write, dashboard_view
+from creators import provenance, selectors
+from creators.contacts import attach_contact_emails
 from creators.workspace_views import lists_context, notes_context, relationship_context, tags_context
 
 
@@ -13,9 +14,13 @@ from creators.workspace_views import lists_context, notes_context, relationship_
 def creator_detail(request: WorkspaceRequest, creator_pk: int) -> HttpResponse:
     creator = get_object_or_404(selectors.creators_for_profile(), pk=creator_pk)
     profile = selectors.creator_profile(workspace=request.workspace, creator=creator)
+    attach_contact_emails(workspace=request.workspace, creators=[creator])
     context = {
         "profile": profile,
         "creator": creator,
+        # Where the public values came from ("imported 3 Dec 2026", "via TikTok …"); never whose file.
+        "sources": provenance.labels(creator.provenance),
+        "can_write": can_write(request),
         **notes_context(request, creator=creator, notes=profile.notes, note_count=profile.note_count),
         **tags_context(request, creator=creator, tags=profile.tags, suggestions=profile.tag_suggestions),
         **relationship_context(request, creator=creator, relationship=profile.relationship),

@@ -10,12 +10,14 @@ statement per target table, because the pipeline writes millions of snapshots a 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
 
+from creators import provenance
 from creators.disclosure import discloses_sponsorship
 from creators.models import Creator
 from creators.search_text import search_document
@@ -71,6 +73,7 @@ def store_pulls(*, pulls: Sequence[tuple[int, CreatorMetrics]], captured_at: dat
     if not pulls:
         return PullSummary()
     day = captured_at.date()
+    platform_source = json.dumps(provenance.entry(provenance.Source.PLATFORM, at=captured_at))
     with transaction.atomic(), connection.cursor() as cursor:
         # Every join below pairs a small staged batch with a big table by its unique key.
         cursor.execute("SET LOCAL enable_hashjoin = off")
@@ -86,10 +89,10 @@ def store_pulls(*, pulls: Sequence[tuple[int, CreatorMetrics]], captured_at: dat
             f"""
             INSERT INTO creators_video (creator_id, platform_video_id, posted_at, caption, hashtags, sound,
                 duration_s, share_url, is_paid_partnership, is_sponsored, stats_captured_at, {", ".join(latest)},
-                created_at, updated_at)
+                provenance, created_at, updated_at)
             SELECT s.creator_id, s.platform_video_id, s.posted_at, s.caption, s.hashtags, '', s.duration_s,
                 s.share_url, s.is_paid_partnership, s.is_sponsored, %(now)s,
-                {", ".join(f"s.{name}" for name in latest)}, %(now)s, %(now)s
+                {", ".join(f"s.{name}" for name in latest)}, %(source)s::jsonb, %(now)s, %(now)s
             FROM pull_videos s
             ORDER BY s.creator_id, s.platform_video_id
             ON CONFLICT (creator_id, platform_video_id) DO UPDATE SET
@@ -100,17 +103,19 @@ def store_pulls(*, pulls: Sequence[tuple[int, CreatorMetrics]], captured_at: dat
                 stats_captured_at = CASE WHEN {newer} THEN EXCLUDED.stats_captured_at
                     ELSE creators_video.stats_captured_at END,
                 {", ".join(f"{n} = CASE WHEN {newer} THEN EXCLUDED.{n} ELSE creators_video.{n} END" for n in latest)},
+                provenance = EXCLUDED.provenance,
                 updated_at = EXCLUDED.updated_at
             WHERE (creators_video.caption, creators_video.hashtags, creators_video.duration_s,
                     creators_video.share_url, creators_video.is_paid_partnership, creators_video.is_sponsored)
                 IS DISTINCT FROM (EXCLUDED.caption, EXCLUDED.hashtags, EXCLUDED.duration_s,
                     EXCLUDED.share_url, EXCLUDED.is_paid_partnership, EXCLUDED.is_sponsored)
                 OR (creators_video.posted_at IS NULL AND EXCLUDED.posted_at IS NOT NULL)
+                OR creators_video.provenance ->> 'source' IS DISTINCT FROM 'platform'
                 OR ({newer} AND (creators_video.stats_captured_at, {", ".join(f"creators_video.{n}" for n in latest)})
                     IS DISTINCT FROM (EXCLUDED.stats_captured_at, {", ".join(f"EXCLUDED.{n}" for n in latest)}))
             RETURNING id, creator_id, (xmax = 0)
             """,  # noqa: S608 - identifiers are our constants; values travel as parameters
-            {"now": captured_at},
+            {"now": captured_at, "source": platform_source},
         )
         written = cursor.fetchall()
         videos_created = sum(1 for _id, _creator, inserted in written if inserted)
@@ -166,6 +171,17 @@ def store_pulls(*, pulls: Sequence[tuple[int, CreatorMetrics]], captured_at: dat
                 bio = COALESCE(p.bio, c.bio),
                 avatar_url = COALESCE(p.avatar_url, c.avatar_url),
                 is_verified = COALESCE(p.is_verified, c.is_verified),
+                -- What the platform said now outranks any file (creators.provenance).
+                provenance = c.provenance || jsonb_strip_nulls(jsonb_build_object(
+                    'follower_count', %(source)s::jsonb,
+                    'following_count', CASE WHEN p.following_count IS NOT NULL THEN %(source)s::jsonb END,
+                    'likes_count', CASE WHEN p.likes_count IS NOT NULL THEN %(source)s::jsonb END,
+                    'video_count', CASE WHEN p.video_count IS NOT NULL THEN %(source)s::jsonb END,
+                    'display_name', CASE WHEN p.display_name IS NOT NULL THEN %(source)s::jsonb END,
+                    'bio', CASE WHEN p.bio IS NOT NULL THEN %(source)s::jsonb END,
+                    'avatar_url', CASE WHEN p.avatar_url IS NOT NULL THEN %(source)s::jsonb END,
+                    'is_verified', CASE WHEN p.is_verified IS NOT NULL THEN %(source)s::jsonb END,
+                    'videos', %(source)s::jsonb)),
                 search_document = COALESCE(p.search_document, c.search_document),
                 last_posted_at = GREATEST(c.last_posted_at, p.last_posted_at),
                 last_seen_at = %(at)s,
@@ -180,6 +196,7 @@ def store_pulls(*, pulls: Sequence[tuple[int, CreatorMetrics]], captured_at: dat
             """,
             {
                 "at": captured_at,
+                "source": platform_source,
                 "ok": Creator.SyncStatus.OK,
                 "stale": sorted(changed_followers | {creator_of[video_id] for video_id in fresh_stats}),
             },

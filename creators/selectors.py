@@ -47,6 +47,7 @@ from creators.models import (
     Video,
     VideoStats,
 )
+from creators.portal_access import creator_for_account
 
 TIER_LABELS = {"nano": "Nano", "micro": "Micro", "macro": "Macro", "mega": "Mega"}
 TIER_MEDIANS_CACHE_SECONDS = 600  # medians move only when a scoring run rewrites engagement rates
@@ -69,7 +70,8 @@ def list_creators(*, search: str = "") -> QuerySet[Creator]:
 
 
 def creator_for_user(*, user: User) -> Creator | None:
-    return Creator.objects.filter(user=user).first()
+    """The creator profile a portal account acts as (creators.portal_access)."""
+    return creator_for_account(user=user)
 
 
 @dataclass(frozen=True)

@@ -91,17 +91,6 @@ def ensure_creator(*, handle: str, platform: str = Platform.TIKTOK) -> tuple[Cre
     return creator, created
 
 
-@transaction.atomic
-def link_creator_account(*, creator: Creator, user: User) -> Creator:
-    """Tie a creator-kind user to their index profile (one-to-one)."""
-    if not user.is_creator:
-        raise ValueError("Only creator accounts can be linked to a creator profile.")
-    creator = Creator.objects.select_for_update().get(pk=creator.pk)
-    creator.user = user
-    creator.save(update_fields=["user", "updated_at"])
-    return creator
-
-
 def validate_audience_profile(
     *,
     age_buckets: object = None,

@@ -22,6 +22,10 @@ class TagForm(forms.Form):
     name = forms.CharField(max_length=TAG_NAME_MAX_CHARS + 1)  # room for a leading # the service strips
 
 
+class ContactForm(forms.Form):
+    email = forms.EmailField(required=False, max_length=254)
+
+
 class RelationshipForm(forms.Form):
     status = forms.ChoiceField(choices=Relationship.Status.choices)
 

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:creator_pk>/tags/", workspace_views.tag_add, name="tag-add"),
     path("<int:creator_pk>/tags/<int:tag_pk>/remove/", workspace_views.tag_remove, name="tag-remove"),
     path("<int:creator_pk>/relationship/", workspace_views.relationship_set, name="relationship-set"),
+    path("<int:creator_pk>/contact/", workspace_views.contact_set, name="contact-set"),
     path("<int:creator_pk>/lists/", workspace_views.creator_list_add, name="creator-list-add"),
     path(
         "<int:creator_pk>/lists/<int:creator_list_pk>/remove/",

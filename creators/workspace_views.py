@@ -25,9 +25,11 @@ from core.csv_export import csv_lines
 from core.errors import ApplicationError
 from core.forms import add_form_errors
 from creators import selectors, services
+from creators.contacts import set_contact_email, with_contact_email
 from creators.models import Creator, CreatorList, CreatorListEntry, CreatorNote, Relationship, Tag
 from creators.workspace_forms import (
     AddToListForm,
+    ContactForm,
     CreatorListForm,
     CreatorSelectionForm,
     NoteForm,
@@ -297,6 +299,29 @@ def tag_delete(request: WorkspaceRequest, tag_pk: int) -> HttpResponse:
     return redirect(f"{reverse('creators:list-index')}#tags")
 
 
+# --- Contact ------------------------------------------------------------------------------------
+
+
+@dashboard_view()
+@require_POST
+def contact_set(request: WorkspaceRequest, creator_pk: int) -> HttpResponse:
+    """This workspace's contact e-mail for the creator (never shared with other workspaces)."""
+    creator = get_object_or_404(Creator, pk=creator_pk)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter a valid e-mail address, or leave it empty to remove it.")
+    else:
+        try:
+            contact = set_contact_email(
+                workspace=request.workspace, creator=creator, email=form.cleaned_data["email"], by=request.user
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Contact e-mail saved." if contact.email else "Contact e-mail removed.")
+    return redirect("creators:creator-detail", creator_pk=creator.pk)
+
+
 # --- Relationship -------------------------------------------------------------------------------
 
 
@@ -520,7 +545,10 @@ CSV_COLUMNS = (
 def _csv_lines(*, workspace: Workspace, creator_list: CreatorList) -> Iterator[str]:
     # Streamed after the view returned, so after the middleware left the workspace scope: re-enter it.
     with workspace_scope(workspace):
-        yield from _csv_rows(selectors.list_entries(creator_list=creator_list).iterator(chunk_size=2000))
+        entries = with_contact_email(
+            selectors.list_entries(creator_list=creator_list), workspace=workspace, creator_field="creator"
+        )
+        yield from _csv_rows(entries.iterator(chunk_size=2000))
 
 
 def _csv_rows(entries: Iterator[CreatorListEntry]) -> Iterator[str]:
@@ -534,7 +562,7 @@ def _csv_rows(entries: Iterator[CreatorListEntry]) -> Iterator[str]:
             entry.creator.engagement_rate,
             entry.creator.score,
             selectors.tier_of(entry.creator.follower_count),
-            entry.creator.contact_email,
+            getattr(entry, "contact_email", ""),  # annotated: this workspace's own contact
             entry.created_at.isoformat(),
             entry.added_by.email if entry.added_by else "",
         )

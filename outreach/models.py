@@ -139,7 +139,9 @@ class OutreachEmail(WorkspaceOwned):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     template = models.ForeignKey(OutreachTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     claim_link = models.ForeignKey(ClaimLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    to_email = models.EmailField()
+    # Empty: sent to the creator's portal account(s) that reach this workspace; their login address is
+    # never shown to the brand (it may be one the creator gave another brand).
+    to_email = models.EmailField(blank=True)
     subject = models.CharField(max_length=300)
     body = models.TextField()
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -150,4 +152,4 @@ class OutreachEmail(WorkspaceOwned):
         indexes = [models.Index(fields=["workspace", "collaboration", "-created_at"], name="outreachemail_collab_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.to_email}"
+        return f"{self.get_kind_display()} to {self.to_email or 'the portal account'}"

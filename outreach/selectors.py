@@ -7,13 +7,27 @@ shortlist), the portal's one rule. The few reads that cross workspaces say so in
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User, Workspace
 from accounts.tenancy import all_workspaces_unscoped
 from campaigns.models import Campaign, Collaboration, ReviewComment
 from campaigns.portal_services import creator_collaborations
+from creators.contacts import with_contact_email
+from creators.models import PortalGrant
 from outreach.models import ClaimLink, Message, OutreachEmail, OutreachTemplate, Side, Thread
 
 # Invitations and reminders were e-mailed when they were sent; an unread-messages e-mail about them
@@ -225,13 +239,21 @@ def collaborations_for_table(*, campaign: Campaign, stage: str = "") -> QuerySet
         .annotate(n=Count("pk"))
         .values("n")
     )
+    granted = PortalGrant.objects.filter(
+        creator=OuterRef("creator"), workspace=OuterRef("workspace"), revoked_at__isnull=True
+    )
     rows = (
         Collaboration.objects.filter(campaign=campaign, workspace_id=campaign.workspace_id)
         .select_related("creator")
         .annotate(
             last_email_at=Subquery(last_email),
             brand_unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
+            # Whether the creator's portal account reaches this workspace (a grant, or the proven handle).
+            has_portal_access=ExpressionWrapper(
+                Q(creator__user__isnull=False) | Q(Exists(granted)), output_field=BooleanField()
+            ),
         )
         .order_by("creator__handle", "pk")
     )
+    rows = with_contact_email(rows, workspace=campaign.workspace, creator_field="creator")
     return rows.filter(stage=stage) if stage else rows

@@ -5,7 +5,9 @@ or owner of the collaboration's workspace (analysts only read: `OutreachPermissi
 acts only on their own collaborations, past the shortlist (anything else: `OutreachNotFoundError`).
 The services open the collaboration's workspace scope themselves, because creators (in the portal)
 and the notification sweep run with none. E-mails are sent by a task enqueued after commit, never
-inside the transaction; the raw claim token only travels in that task's arguments and the e-mail.
+inside the transaction. The task takes the e-mail's id only: the claim link's raw token is derived
+from its row when sending (accounts.tokens.derived_token), so it never sits in the broker's arguments
+or in django-celery-results' rows, which admin shows to staff.
 
 Bulk actions (`invite`, `send_reminder`, `bulk_move`) work row by row, each row in its own savepoint:
 the rows the pipeline allows are done, the others are reported with the reason and left as they
@@ -28,14 +30,15 @@ from accounts.models import Membership, Role, User, Workspace
 from accounts.selectors import has_workspace_role
 from accounts.services import record_audit_event
 from accounts.tenancy import workspace_scope
-from accounts.tokens import new_token, token_sha256
+from accounts.tokens import derived_token, new_token, token_sha256
 from campaigns.models import Collaboration, ReviewComment
 from campaigns.pipeline import Stage
 from campaigns.services import move_collaboration
 from core.errors import ApplicationError
-from creators.models import Creator
+from creators.contacts import contact_email_for
+from creators.models import Creator, PortalGrant
+from creators.portal_access import accounts_reaching, grant_portal_access
 from creators.selectors import creator_for_user
-from creators.services import link_creator_account
 from outreach import emails, merge, selectors
 from outreach.defaults import DEFAULT_TEXTS
 from outreach.errors import OutreachError, OutreachErrorCode, OutreachNotFoundError, OutreachPermissionError
@@ -346,11 +349,26 @@ def _bulk_rows(collaborations: Iterable[Collaboration] | QuerySet[Collaboration]
     return rows
 
 
-def recipient_for(creator: Creator) -> str:
-    """Where outreach to a creator goes: their contact e-mail, else the e-mail of their portal account."""
-    if creator.contact_email:
-        return creator.contact_email
-    return creator.user.email if creator.user_id and creator.user else ""
+PORTAL_RECIPIENT = "their portal account"
+
+
+def recipient_for(collaboration: Collaboration) -> str:
+    """Where this workspace's outreach to a creator goes, as the brand may see it: the workspace's own
+    contact e-mail; else, when a portal account of the creator reaches this workspace, PORTAL_RECIPIENT
+    (the e-mail goes to that account, whose address is never shown: the creator may have given it to
+    another brand); else '' (nobody to write to). Never another workspace's contact."""
+    email = contact_email_for(workspace=collaboration.workspace, creator=collaboration.creator)
+    if email:
+        return email
+    if accounts_reaching(creator=collaboration.creator, workspace=collaboration.workspace).exists():
+        return PORTAL_RECIPIENT
+    return ""
+
+
+def claim_token(link: ClaimLink) -> str:
+    """The link's raw token, derived from the row (accounts.tokens.derived_token): the sending task
+    takes ids only."""
+    return derived_token(purpose="claim-link", pk=link.pk, salt=link.expires_at.isoformat())
 
 
 def _merge_values(*, collaboration: Collaboration, by: User, claim_link: str) -> dict[str, str]:
@@ -376,17 +394,19 @@ def _queue_email(
 
     creator = collaboration.creator
     claim, raw = None, ""
-    if creator.user_id is None:
-        raw, digest = new_token()
+    if not accounts_reaching(creator=creator, workspace=collaboration.workspace).exists():
         claim = ClaimLink.objects.create(
             workspace_id=collaboration.workspace_id,
             creator=creator,
             collaboration=collaboration,
             email=to,
-            token_sha256=digest,
+            token_sha256=new_token()[1],  # replaced below, once the row has the id its token derives from
             expires_at=timezone.now() + datetime.timedelta(days=settings.CLAIM_LINK_TTL_DAYS),
             created_by=by,
         )
+        raw = claim_token(claim)
+        claim.token_sha256 = token_sha256(raw)
+        claim.save(update_fields=["token_sha256", "updated_at"])
     link = CLAIM_LINK_MARKER if claim else emails.portal_thread_url(collaboration.pk)
     values = _merge_values(collaboration=collaboration, by=by, claim_link=link)
     subject = " ".join(merge.render(text.subject, values).split())[:300]
@@ -397,14 +417,14 @@ def _queue_email(
         kind=kind,
         template=text.template,
         claim_link=claim,
-        to_email=to,
+        to_email="" if to == PORTAL_RECIPIENT else to,
         subject=subject,
         body=body,
         sent_by=by,
     )
     timeline = f"{subject}\n\n{body}".replace(CLAIM_LINK_MARKER, CLAIM_LINK_IN_TIMELINE)
     record_event(collaboration=collaboration, kind=kind, body=timeline, by=by)
-    send_outreach_email_task.delay_on_commit(email.pk, raw)
+    send_outreach_email_task.delay_on_commit(email.pk)
     return email, raw
 
 
@@ -448,10 +468,10 @@ def invite(
         text = template_text(workspace=workspace, kind=OutreachTemplate.Kind.INVITATION, template=template)
 
         def invite_one(collaboration: Collaboration) -> str:
-            to = recipient_for(collaboration.creator)
+            to = recipient_for(collaboration)
             if not to:
                 raise OutreachError(
-                    "No contact e-mail: add one to the creator's profile, then invite again.",
+                    "No contact e-mail: add your contact e-mail on the creator's profile, then invite again.",
                     code=OutreachErrorCode.INVALID,
                 )
             if collaboration.stage != Stage.SHORTLISTED:
@@ -462,7 +482,7 @@ def invite(
             moved = move_collaboration(collaboration=collaboration, to_stage=Stage.INVITED, by=by,
                                        note="Invited by e-mail")  # fmt: skip
             _queue_email(kind=OutreachEmail.Kind.INVITATION, collaboration=moved, text=text, by=by, to=to)
-            return f"Invitation sent to {to}."
+            return f"Invitation sent to {to}."  # the contact e-mail, or "their portal account"
 
         result = _run_rows(rows, invite_one)
         _record_bulk(workspace=workspace, by=by, action="outreach.invited", result=result)
@@ -493,7 +513,7 @@ def send_reminder(
                     f"The collaboration is {collaboration.get_stage_display().lower()}: nothing to remind.",
                     code=OutreachErrorCode.INVALID,
                 )
-            to = recipient_for(collaboration.creator)
+            to = recipient_for(collaboration)
             if not to:
                 raise OutreachError(
                     "No contact e-mail: add one to the creator's profile.", code=OutreachErrorCode.INVALID
@@ -526,9 +546,16 @@ def bulk_move(
         return _run_rows(rows, move_one)
 
 
-def send_outreach_email(*, email_id: int, token: str = "") -> bool:
-    """Send a logged outreach e-mail once. Returns False (and sends nothing) when it was sent already,
-    is gone, or its claim link's token does not match `token` — so a re-delivered task is a no-op."""
+def _portal_addresses(email: OutreachEmail) -> list[str]:
+    collaboration = (
+        Collaboration.objects.with_scopes_disabled().select_related("creator").get(pk=email.collaboration_id)
+    )
+    return [user.email for user in accounts_reaching(creator=collaboration.creator, workspace=email.workspace)]
+
+
+def send_outreach_email(*, email_id: int) -> bool:
+    """Send a logged outreach e-mail once. Returns False (and sends nothing) when it was sent already or
+    is gone — so a re-delivered task is a no-op. The claim link's token is derived here from its row."""
     with transaction.atomic():
         email = (
             OutreachEmail.objects.with_scopes_disabled()
@@ -539,22 +566,27 @@ def send_outreach_email(*, email_id: int, token: str = "") -> bool:
         )
         if email is None or email.sent_at is not None:
             return False
-        if email.claim_link is not None and (not token or email.claim_link.token_sha256 != token_sha256(token)):
-            return False
+        token = claim_token(email.claim_link) if email.claim_link is not None else ""
+        if email.claim_link is not None and email.claim_link.token_sha256 != token_sha256(token):
+            return False  # a link made before tokens were derived: it cannot be rebuilt, so it is not sent
         # Claim first: the compare-and-set on sent_at is what makes a second delivery send nothing.
         email.sent_at = timezone.now()
         email.save(update_fields=["sent_at", "updated_at"])
     link = emails.claim_url(token) if email.claim_link is not None else emails.portal_thread_url(email.collaboration_id)
-    message = emails.build_email(
-        workspace=email.workspace,
-        to=email.to_email,
-        subject=email.subject.replace(CLAIM_LINK_MARKER, link),
-        text=email.body.replace(CLAIM_LINK_MARKER, link),
-        action_url=link,
-        action_label="Open the invitation" if email.kind == OutreachEmail.Kind.INVITATION else "Open CreatorDesk",
-    )
+    messages = [
+        emails.build_email(
+            workspace=email.workspace,
+            to=to,
+            subject=email.subject.replace(CLAIM_LINK_MARKER, link),
+            text=email.body.replace(CLAIM_LINK_MARKER, link),
+            action_url=link,
+            action_label="Open the invitation" if email.kind == OutreachEmail.Kind.INVITATION else "Open CreatorDesk",
+        )
+        for to in ([email.to_email] if email.to_email else _portal_addresses(email))
+    ]
     try:
-        message.send()
+        for message in messages:
+            message.send()
     except Exception:
         # Release the claim so the task's retry sends it; only this claim, not a newer one.
         OutreachEmail.objects.with_scopes_disabled().filter(pk=email.pk, sent_at=email.sent_at).update(sent_at=None)
@@ -575,9 +607,9 @@ def _brand_recipients(thread: Thread) -> list[str]:
 
 
 def _creator_recipients(thread: Thread) -> list[str]:
-    # Only a creator with a portal account can open the thread; the others are reached by invitations.
-    user = thread.collaboration.creator.user
-    return [user.email] if user is not None and user.is_active else []
+    # Only portal accounts that reach this workspace can open the thread; others are reached by invitations.
+    accounts = accounts_reaching(creator=thread.collaboration.creator, workspace=thread.workspace)
+    return [user.email for user in accounts]
 
 
 def _review_text(review: ReviewComment) -> str:
@@ -677,11 +709,12 @@ def send_unread_notifications(*, now: datetime.datetime | None = None) -> int:
 
 @transaction.atomic
 def claim(*, token: str, user: User | None = None, password: str = "", full_name: str = "") -> User:
-    """Use a claim link: once, before it expires. Signed in (`user`), the creator account is linked to
-    the link's creator profile — refused for a brand account, for a creator whose own profile is
-    another one, and when the profile belongs to another account. Signed out, a creator account is
-    created with the e-mail the link was sent to and `password`, and linked. Locks the link and the
-    creator profile, so two uses of one link, or two links of one creator, cannot both succeed."""
+    """Use a claim link: once, before it expires. It grants the account the link's workspace, and
+    nothing else (creators.portal_access): other brands' collaborations need their own invitation, or
+    the handle proven by signing in with TikTok. Signed in (`user`), that account is granted — refused
+    for a brand account and for a creator account acting for another handle. Signed out, a creator
+    account is created with the e-mail the link was sent to and `password`. Locks the link and the
+    creator profile, so two uses of one link cannot both succeed."""
     found = selectors.claim_link_by_token_across_workspaces(token_sha256=token_sha256(token or ""))
     if found is None:
         raise OutreachNotFoundError("This link is not valid.", code=OutreachErrorCode.CLAIM_INVALID)
@@ -705,8 +738,10 @@ def claim(*, token: str, user: User | None = None, password: str = "", full_name
             account = _claiming_account(user=user, creator=creator)
         else:
             account = _new_creator_account(link=link, creator=creator, password=password, full_name=full_name)
-        if creator.user_id is None:
-            link_creator_account(creator=creator, user=account)
+        grant_portal_access(
+            user=account, creator=creator, workspace=link.workspace, method=PortalGrant.Method.CLAIM_LINK,
+            reference=f"claim link {link.pk}",
+        )  # fmt: skip
         link.used_at, link.used_by = timezone.now(), account
         link.save(update_fields=["used_at", "used_by", "updated_at"])
         record_audit_event(
@@ -732,20 +767,10 @@ def _claiming_account(*, user: User, creator: Creator) -> User:
             f"This invitation is for @{creator.handle}, and you are signed in as @{own.handle}.",
             code=OutreachErrorCode.CLAIM_WRONG_CREATOR,
         )
-    if creator.user_id is not None and creator.user_id != user.pk:
-        raise OutreachError(
-            f"@{creator.handle} is already linked to another account. Sign in with that one.",
-            code=OutreachErrorCode.CLAIM_ALREADY_LINKED,
-        )
     return user
 
 
 def _new_creator_account(*, link: ClaimLink, creator: Creator, password: str, full_name: str) -> User:
-    if creator.user_id is not None:
-        raise OutreachError(
-            f"@{creator.handle} already has a portal account. Sign in with it.",
-            code=OutreachErrorCode.CLAIM_ALREADY_LINKED,
-        )
     email = link.email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise OutreachError(

@@ -10,8 +10,8 @@ from outreach import services
     retry_jitter=True,
     max_retries=5,
 )
-def send_outreach_email_task(email_id: int, token: str = "") -> bool:
-    return services.send_outreach_email(email_id=email_id, token=token)
+def send_outreach_email_task(email_id: int) -> bool:
+    return services.send_outreach_email(email_id=email_id)
 
 
 # Beat runs this every 5 minutes (analytics.schedules); a run that overlaps the next is harmless,

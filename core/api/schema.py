@@ -1,5 +1,6 @@
 """Document the error envelope on every operation, so clients (and the schema fuzz test) know
-that any call can answer 400/401/403/404 with `{"error": {"code", "message", "fields"}}`."""
+that any call can answer 400/401/403/404/429 with `{"error": {"code", "message", "fields"}}`; a 429
+(core.api.throttling) also says in Retry-After how many seconds to wait."""
 
 from typing import Any
 
@@ -23,6 +24,16 @@ ERROR_STATUSES = {
     "401": "Not authenticated",
     "403": "Not allowed for your role",
     "404": "Not found in this workspace",
+    "429": "Too many requests for this token, user or IP address; retry after Retry-After seconds",
+}
+# Only on the 429: DRF sets it from the throttle's wait.
+RESPONSE_HEADERS = {
+    "429": {
+        "Retry-After": {
+            "description": "Seconds until the rate limit's window ends.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
 }
 
 
@@ -33,5 +44,7 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_STATUSES.items():
-                responses.setdefault(status, {"description": description, "content": reference})
+                response = responses.setdefault(status, {"description": description, "content": reference})
+                if status in RESPONSE_HEADERS:
+                    response.setdefault("headers", {}).update(RESPONSE_HEADERS[status])
     return result

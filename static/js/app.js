@@ -156,6 +156,47 @@
     }
   });
 
+  /* Behaviour that used to live in inline on*= and hx-on attributes, which the Content-Security-Policy
+     forbids: each is a data- attribute handled here by one delegated listener. */
+
+  /* <input readonly data-select-on-click> selects its whole value when clicked (links, tokens, secrets). */
+  document.addEventListener("click", function (e) {
+    var el = e.target;
+    if (el && el.matches && el.matches("input[data-select-on-click]")) el.select();
+  });
+
+  /* <button data-copy-previous> copies the value of the input just before it and says so. */
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("button[data-copy-previous]");
+    if (!button || !button.previousElementSibling || !navigator.clipboard) return;
+    navigator.clipboard.writeText(button.previousElementSibling.value).catch(function () {});
+    button.textContent = "Copied";
+  });
+
+  /* <input data-mirror-upper="id"> writes its value, upper-cased, into the field with that id
+     (the colour picker beside a hex field). */
+  document.addEventListener("input", function (e) {
+    var el = e.target;
+    if (!el || !el.dataset || !el.dataset.mirrorUpper) return;
+    var target = document.getElementById(el.dataset.mirrorUpper);
+    if (target) target.value = el.value.toUpperCase();
+  });
+
+  /* Inside [data-keep-on-error] an htmx error answer (4xx/5xx) leaves the content as it was: a panel
+     whose lazy load fails keeps its plain-link fallback. */
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var box = e.target.closest && e.target.closest("[data-keep-on-error]");
+    if (box && e.detail.xhr.status >= 400) e.detail.shouldSwap = false;
+  });
+
+  /* <form data-upload-progress> with a <progress> inside shows how much of an htmx upload was sent.
+     Capture phase: the bar is up to date before any listener the event bubbles to reads it. */
+  document.addEventListener("htmx:xhr:progress", function (e) {
+    var form = e.target.closest && e.target.closest("[data-upload-progress]");
+    var bar = form && form.querySelector("progress");
+    if (bar && e.detail.total) bar.value = e.detail.loaded / e.detail.total * 100;
+  }, true);
+
   document.addEventListener("DOMContentLoaded", function () {
     initCharts(document);
     scheduleToasts(document);

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django_scopes import scopes_disabled
@@ -48,17 +50,31 @@ def test_invitation_email_is_sent_once_even_when_the_task_runs_twice(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         invitation = _invite(workspace, owner)
-    invitation_id, raw_token = callbacks[0].args  # the arguments the task will receive
-    assert invitation_id == invitation.pk and token_sha256(raw_token) == invitation.token_sha256
-    assert services.send_invitation_email(invitation_id=invitation.pk, token=raw_token) is True
-    assert services.send_invitation_email(invitation_id=invitation.pk, token=raw_token) is False
+    assert callbacks[0].args == (invitation.pk,)  # the task gets the id only: no raw token in the broker
+    assert services.send_invitation_email(invitation_id=invitation.pk) is True
+    assert services.send_invitation_email(invitation_id=invitation.pk) is False
     assert len(mail.outbox) == 1
-    assert f"/invitations/{raw_token}/" in mail.outbox[0].body
+    raw_token = re.search(r"/invitations/([A-Za-z0-9_-]+)/", mail.outbox[0].body).group(1)
+    assert token_sha256(raw_token) == invitation.token_sha256
 
 
-def test_stale_token_sends_nothing(workspace, owner):
+def test_a_resend_sends_a_new_link_and_voids_the_old_one(workspace, owner):
     invitation = _invite(workspace, owner)
-    assert services.send_invitation_email(invitation_id=invitation.pk, token="not-the-token") is False
+    services.send_invitation_email(invitation_id=invitation.pk)
+    with workspace_scope(workspace):
+        services.resend_invitation(invitation=invitation, by=owner)
+    services.send_invitation_email(invitation_id=invitation.pk)
+
+    first, second = (re.search(r"/invitations/([A-Za-z0-9_-]+)/", m.body).group(1) for m in mail.outbox)
+    invitation.refresh_from_db()
+    assert first != second and token_sha256(second) == invitation.token_sha256
+
+
+def test_a_revoked_invitation_sends_nothing(workspace, owner):
+    invitation = _invite(workspace, owner)
+    with workspace_scope(workspace):
+        services.revoke_invitation(invitation=invitation, by=owner)
+    assert services.send_invitation_email(invitation_id=invitation.pk) is False
     assert mail.outbox == []
 
 

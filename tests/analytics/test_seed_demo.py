@@ -8,7 +8,8 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Membership, User, Workspace
 from analytics.demo_data import DEMO_CREATORS_FILE
-from creators.models import AudienceProfile, Creator, FollowerSnapshot, VideoStats
+from creators.models import AudienceProfile, Creator, FollowerSnapshot, PortalGrant, VideoStats
+from creators.selectors import creator_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,11 @@ def test_seed_demo_loads_every_creator_of_the_file_and_is_idempotent():
     # "78.9m" in the file, read independently here
     assert creator.follower_count == round(float(top["Followers"].rstrip("m")) * 1_000_000)
     assert Workspace.objects.count() == 2
-    assert User.objects.get(email="creator@demo.creatordesk.test").creator_profile.handle == "zachking"
+    demo_account = User.objects.get(email="creator@demo.creatordesk.test")
+    assert creator_for_user(user=demo_account).handle == "zachking"
+    # Staff granted the demo brand, and only it: every brand takes a TikTok sign-in as the handle.
+    grants = PortalGrant.objects.filter(user=demo_account)
+    assert list(grants.values_list("workspace__slug", "method")) == [("glow-skincare", "staff")]
 
 
 def test_seed_demo_refuses_outside_development_without_force(settings):
@@ -132,7 +137,7 @@ def test_seed_demo_gives_the_demo_brand_campaigns_in_every_status_and_every_stag
             2,
             1,
         ]
-        demo_creator = User.objects.get(email="creator@demo.creatordesk.test").creator_profile
+        demo_creator = creator_for_user(user=User.objects.get(email="creator@demo.creatordesk.test"))
         assert Collaboration.objects.filter(creator=demo_creator).count() == 4
         # The portal has invitations to answer and collaborations under way, never a shortlist.
         assert set(Collaboration.objects.filter(creator=demo_creator).values_list("stage", flat=True)) == {

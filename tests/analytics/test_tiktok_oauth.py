@@ -19,8 +19,9 @@ from analytics.oauth import (
 )
 from analytics.providers.base import ProviderError
 from analytics.providers.tiktok_client import REVOKE_PATH, TOKEN_PATH
+from creators.models import PortalGrant
 from tests.analytics.conftest import connect
-from tests.factories import CreatorFactory, CreatorUserFactory, UserFactory
+from tests.factories import CreatorFactory, CreatorUserFactory, UserFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,8 @@ REDIRECT_URI = "https://creatordesk.example/portal/tiktok/callback/"
 
 @pytest.fixture
 def creator():
-    return CreatorFactory(user=CreatorUserFactory())
+    # The fake TikTok's users sign in as @fakecreator unless told otherwise: the handle must match.
+    return CreatorFactory(handle="fakecreator", user=CreatorUserFactory())
 
 
 def _query(url: str) -> dict[str, str]:
@@ -207,8 +209,8 @@ def test_disconnect_leaves_another_creators_connection_alone(tiktok):
     assert other_before["access_token"] not in tiktok.revoked_tokens
 
 
-def test_connecting_again_after_a_disconnect_reuses_the_row(tiktok):
-    creator, user = connect(tiktok)
+def test_connecting_again_after_a_disconnect_reuses_the_row(tiktok, creator):
+    creator, user = connect(tiktok, creator=creator)
     first = TikTokConnection.objects.get(creator=creator)
     disconnect(creator=creator)
     url = start_authorization(creator=creator, redirect_uri=REDIRECT_URI)
@@ -401,3 +403,54 @@ def test_disconnect_when_not_connected_changes_nothing(tiktok, creator, portal):
     assert "not connected" in " ".join(_messages(response))
     assert _snapshot() == before
     assert tiktok.requests == []
+
+
+# --- proving the handle ------------------------------------------------------------------------------------
+
+
+def test_signing_in_to_tiktok_as_another_username_is_refused_and_stores_nothing(tiktok, creator):
+    user = tiktok.add_user(username="someone_else")
+    url = start_authorization(creator=creator, redirect_uri=REDIRECT_URI)
+
+    with pytest.raises(TikTokOAuthError) as caught:
+        complete_authorization(
+            creator=creator, state=_query(url)["state"], code=tiktok.consent(url, open_id=user.open_id),
+            user=creator.user,
+        )  # fmt: skip
+
+    assert caught.value.code == TikTokOAuthErrorCode.HANDLE_MISMATCH
+    assert "@someone_else, not @fakecreator" in caught.value.message
+    assert not TikTokConnection.objects.exists()
+    assert not PortalGrant.objects.exists()
+    assert len(tiktok.revoked_tokens) == 1  # the token TikTok issued for the wrong account is given back
+
+
+def test_without_the_username_scope_the_handle_cannot_be_proven(tiktok, creator, settings):
+    user = tiktok.add_user()
+    url = start_authorization(creator=creator, redirect_uri=REDIRECT_URI)
+    granted = [scope for scope in settings.TIKTOK_SCOPES if scope != "user.info.profile"]
+
+    with pytest.raises(TikTokOAuthError) as caught:
+        complete_authorization(
+            creator=creator, state=_query(url)["state"],
+            code=tiktok.consent(url, open_id=user.open_id, granted=granted),
+        )  # fmt: skip
+
+    assert caught.value.code == TikTokOAuthErrorCode.USERNAME_NOT_SHARED
+    assert not TikTokConnection.objects.exists()
+
+
+def test_signing_in_as_the_handle_proves_it_for_every_workspace(tiktok):
+    creator = CreatorFactory(handle="fakecreator")
+    account = CreatorUserFactory()
+    PortalGrant.objects.create(user=account, creator=creator, workspace=WorkspaceFactory(), method="claim_link")
+    user = tiktok.add_user()
+    url = start_authorization(creator=creator, redirect_uri=REDIRECT_URI)
+
+    complete_authorization(
+        creator=creator, state=_query(url)["state"], code=tiktok.consent(url, open_id=user.open_id), user=account
+    )
+
+    creator.refresh_from_db()
+    assert creator.user == account
+    assert PortalGrant.objects.filter(user=account, creator=creator, workspace__isnull=True, method="tiktok").exists()

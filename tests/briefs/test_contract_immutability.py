@@ -15,6 +15,7 @@ from briefs.contract_services import sign_as_brand, sign_as_creator
 from briefs.models import ContractVersion, SignatureEvent
 from tests.briefs.factories import negotiating_collaboration, send
 from tests.factories import MembershipFactory, UserFactory
+from tests.two_factor import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +153,7 @@ def test_admin_offers_no_add_change_or_delete(signed, model):
 
 def test_a_superuser_cannot_delete_a_signature_event_through_admin(client, signed):
     _, (event, _) = signed
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    sign_in_verified(client, UserFactory(is_staff=True, is_superuser=True))
 
     response = client.post(reverse("admin:briefs_signatureevent_delete", args=[event.pk]), {"post": "yes"})
 

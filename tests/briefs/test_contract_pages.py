@@ -110,6 +110,25 @@ def test_the_creator_reads_signs_and_downloads_in_the_portal_then_the_brand_coun
     assert collaboration.stage == Collaboration.Stage.CONTRACTED
 
 
+def test_behind_a_proxy_both_signatures_record_the_address_the_proxy_saw(client, brand, collaboration, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    version = send(collaboration, brand)
+    # The client forged the left-most entry; the proxy (REMOTE_ADDR) appended what it really saw.
+    through_proxy = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.66, 203.0.113.80"}
+    client.force_login(collaboration.creator.user)
+    url = reverse("portal-contracts:version", kwargs={"contract_version_pk": version.pk})
+    client.post(url, {"typed_name": "Maya Lopez", "consent": "on"}, **through_proxy)
+    client.force_login(brand)
+    sign_url = reverse("briefs:contract-version-sign", kwargs={"contract_version_pk": version.pk})
+    through_proxy["HTTP_X_FORWARDED_FOR"] = "203.0.113.81"
+    client.post(sign_url, {"typed_name": "Olivia Owner", "consent": "on"}, HTTP_HX_REQUEST="true", **through_proxy)
+
+    with scopes_disabled():
+        recorded = dict(SignatureEvent.objects.values_list("role", "ip"))
+
+    assert recorded == {"creator": "203.0.113.80", "brand": "203.0.113.81"}
+
+
 def test_the_portal_lists_only_the_creators_own_contracts(client, brand, collaboration, workspace):
     send(collaboration, brand)
     other = negotiating_collaboration(workspace=workspace, creator_email="sam@creator.test", full_name="Sam Other")

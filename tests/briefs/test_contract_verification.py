@@ -4,12 +4,13 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import Role
 from accounts.tenancy import workspace_scope
-from briefs.contract_services import sign_as_brand, sign_as_creator, verify_document
+from briefs.contract_services import VERIFY_MAX_BYTES, sign_as_brand, sign_as_creator, verify_document
 from tests.briefs.factories import negotiating_collaboration, send
 from tests.factories import MembershipFactory, UserFactory
 
@@ -92,3 +93,40 @@ def test_the_public_page_refuses_a_client_over_its_hourly_checks(client, setting
     assert [check(**ip).status_code for _ in range(3)] == [200, 200, 429]
     assert "Too many checks" in check(**ip).content.decode()
     assert check(REMOTE_ADDR="203.0.113.42").status_code == 200  # another client is not held back
+
+
+@pytest.fixture
+def csrf_client():
+    """The browser's view: CSRF enforced, as in production (the test client skips it otherwise)."""
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("contracts:contract-verify"))
+    return client, client.cookies["csrftoken"].value
+
+
+def test_an_upload_declared_over_the_limit_is_refused_before_its_body_is_read(csrf_client, settings):
+    settings.VERIFY_TRIES_PER_HOUR = 1
+    client, token = csrf_client
+    url = reverse("contracts:contract-verify")
+    meta = {"REMOTE_ADDR": "203.0.113.43"}
+    small = {"csrfmiddlewaretoken": token, "file": SimpleUploadedFile("c.pdf", b"%PDF-1.4 x", "application/pdf")}
+
+    # The body is a few bytes; the declared length is not. Reading it (request.POST, as the CSRF
+    # middleware does) would fail the test client's "Cannot read more than the available bytes".
+    refused = client.post(url, small, CONTENT_LENGTH=str(VERIFY_MAX_BYTES + 1024 * 1024), **meta)
+
+    assert refused.status_code == 413
+    assert "larger than 20 MB" in refused.content.decode()
+    small["file"].seek(0)
+    assert client.post(url, small, **meta).status_code == 200  # the refusal used none of the hour's tries
+
+
+def test_under_the_limit_the_page_still_checks_csrf(csrf_client):
+    client, token = csrf_client
+    url = reverse("contracts:contract-verify")
+
+    def post(**data):
+        upload = SimpleUploadedFile("c.pdf", b"%PDF-1.4 x", "application/pdf")
+        return client.post(url, {"file": upload, **data}, REMOTE_ADDR="203.0.113.44")
+
+    assert post().status_code == 403
+    assert post(csrfmiddlewaretoken=token).status_code == 200

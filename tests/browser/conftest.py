@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,9 +68,32 @@ def demo(transactional_db):
     call_command("seed_demo", force=True, synthetic=DEMO_SYNTHETIC, verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def csp_violations() -> Iterator[list[str]]:
+    """Every browser test runs under the Content-Security-Policy: Chromium reports each blocked inline
+    script, handler, eval or resource in the console, and any such report fails the test.
+
+    Checked after the page fixtures have closed their contexts (autouse fixtures are torn down last),
+    so a report that arrives at the very end is not missed."""
+    violations: list[str] = []
+    yield violations
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
+
+
+def _watch_csp(context, violations: list[str]) -> None:
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            where = (message.location or {}).get("url") or (message.page.url if message.page else "")
+            violations.append(f"{where}: {message.text}")
+
+    context.on("console", on_console)
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, csp_violations):
     context = browser.new_context(viewport={"width": 1360, "height": 900})
+    _watch_csp(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -77,10 +101,11 @@ def page(browser):
 
 
 @pytest.fixture
-def phone(browser):
+def phone(browser, csp_violations):
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
     )
+    _watch_csp(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -11,6 +11,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from campaigns.models import Collaboration, Deliverable
+from creators.models import PortalGrant, WorkspaceCreatorContact
 from tests.browser.conftest import screenshot
 from tests.browser.test_discovery_flow import _sign_in
 from tests.campaigns.test_uploads import _mp4
@@ -59,11 +60,13 @@ def test_marketer_and_creator_take_a_collaboration_from_shortlist_to_approved_dr
     with scopes_disabled():
         collaboration = Collaboration.objects.filter(campaign__name="Journey launch").order_by("pk").first()
         creator = collaboration.creator
-        creator.contact_email = "rosa@creators.test"
-        creator.save(update_fields=["contact_email"])
+        WorkspaceCreatorContact.objects.update_or_create(
+            workspace=collaboration.workspace, creator=creator, defaults={"email": "rosa@creators.test"}
+        )
         user = CreatorUserFactory(email="rosa@creators.test", full_name=CREATOR_NAME)
-        creator.user = user
-        creator.save(update_fields=["user"])
+        PortalGrant.objects.create(
+            user=user, creator=creator, workspace=collaboration.workspace, method=PortalGrant.Method.CLAIM_LINK
+        )
 
     # --- Marketer: invite from the table view ----------------------------------------------------
     page.click("#show-table")

@@ -53,7 +53,7 @@ def test_a_creator_uploads_a_draft_with_a_progress_bar_on_a_phone(
     # Big enough that the browser reports upload progress; still a real MP4 by its first bytes.
     video = _mp4() + b"\x00" * (512 * 1024)
     phone.set_input_files(f"#file-{deliverable.pk}", {"name": "cut.mp4", "mimeType": "video/mp4", "buffer": video})
-    # What the bar showed: the event bubbles to body after the form's own hx-on handler set the value.
+    # What the bar showed: read on body, after app.js's data-upload-progress handler (capture phase) set it.
     phone.evaluate(
         """pk => {
              window.shown = 0;

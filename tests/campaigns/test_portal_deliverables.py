@@ -89,7 +89,7 @@ def test_the_upload_form_reports_its_progress(client, creator_user, journey):
     html = _page(client, journey["collaboration"])
 
     form = html[html.index('hx-encoding="multipart/form-data"') - 400 : html.index("Send for review")]
-    assert "hx-on::xhr:progress" in form and "<progress" in form and 'type="file"' in form
+    assert "data-upload-progress" in form and "<progress" in form and 'type="file"' in form
 
 
 def test_a_draft_uploaded_through_the_page_is_stored_and_shown(client, creator_user, journey, media):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.two_factor import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_every_model_is_registered_in_admin():
 def test_superuser_opens_every_changelist_with_search_and_filters(client, superuser):
     with scopes_disabled():
         InvitationFactory(workspace=MembershipFactory().workspace)
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)  # admin lets staff in only after a code (tests/accounts/test_two_factor.py)
     for model, model_admin in admin.site._registry.items():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         response = client.get(url, {"q": "a"} if model_admin.search_fields else {})
@@ -42,7 +43,7 @@ def test_staff_member_sees_only_their_workspaces_in_admin(client):
     from django.contrib.auth.models import Permission
 
     staff.user_permissions.add(Permission.objects.get(codename="view_invitation"))
-    client.force_login(staff)
+    sign_in_verified(client, staff)
     body = client.get(reverse("admin:accounts_invitation_changelist")).content.decode()
     assert "visible@mine.test" in body
     assert "hidden@theirs.test" not in body

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
+from creators.models import WorkspaceCreatorContact
 from tests.creators.discovery_factories import (
     filterset,
     give_audience,
@@ -236,18 +238,26 @@ def test_verified_false_keeps_unverified_accounts(ws):
     assert found(ws, verified="false") == {"no_check"}
 
 
-def test_has_email_true_keeps_creators_with_a_contact_email(ws):
-    make_creator("reachable", contact_email="hi@reachable.test")
-    make_creator("unreachable", contact_email="")
+def _reachable(ws, other_ws):
+    """One creator this workspace has an e-mail for, one only another workspace has (never counted here)."""
+    WorkspaceCreatorContact.objects.create(workspace=ws, creator=make_creator("reachable"), email="hi@reachable.test")
+    with scopes_disabled():
+        WorkspaceCreatorContact.objects.create(
+            workspace=other_ws, creator=make_creator("unreachable"), email="theirs@other.test"
+        )
+    make_creator("nobody_has_it")
+
+
+def test_has_email_true_keeps_creators_this_workspace_can_e_mail(ws, other_ws):
+    _reachable(ws, other_ws)
 
     assert found(ws, has_email="true") == {"reachable"}
 
 
-def test_has_email_false_keeps_creators_without_one(ws):
-    make_creator("reachable", contact_email="hi@reachable.test")
-    make_creator("unreachable", contact_email="")
+def test_has_email_false_keeps_creators_without_one_here(ws, other_ws):
+    _reachable(ws, other_ws)
 
-    assert found(ws, has_email="false") == {"unreachable"}
+    assert found(ws, has_email="false") == {"unreachable", "nobody_has_it"}
 
 
 def test_posted_within_days(ws):

@@ -19,17 +19,17 @@ from openpyxl import Workbook
 from accounts.models import AuditEvent
 from accounts.tenancy import workspace_scope
 from core.errors import PermissionDeniedError
-from creators import importing
+from creators import importing, provenance
 from creators.import_files import ImportFileError
+from creators.import_rejects import write_rejects_csv
 from creators.importing import (
     confirm_import_mapping,
     create_import_job,
     import_creators,
     purge_import_files,
     run_import_job,
-    write_rejects_csv,
 )
-from creators.models import Creator, ImportJob, Video, VideoStats
+from creators.models import Creator, ImportJob, Video, VideoStats, WorkspaceCreatorContact
 from tests.factories import CreatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -240,24 +240,35 @@ def test_a_changed_row_is_updated_and_the_rest_reported_unchanged(tmp_path, work
     assert Creator.objects.get(handle="thrift_with_jo").follower_count == 2000
 
 
+def imported_by(workspace, *fields: str) -> dict:
+    """Provenance saying `workspace`'s own earlier file wrote `fields` (so its next file may update them)."""
+    return {name: provenance.entry(provenance.Source.IMPORT, workspace_id=workspace.pk) for name in fields}
+
+
 def test_an_empty_cell_keeps_what_the_index_knows(tmp_path, workspace):
-    CreatorFactory(handle="maya", display_name="Maya Núñez", follower_count=500, contact_email="maya@example.com")
+    maya = CreatorFactory(
+        handle="maya", display_name="Maya Núñez", follower_count=500,
+        provenance=imported_by(workspace, "display_name", "follower_count"),
+    )  # fmt: skip
+    with scopes_disabled():
+        WorkspaceCreatorContact.objects.create(workspace=workspace, creator=maya, email="maya@example.com")
     path = _write_csv(tmp_path / "c.csv", [("maya", "", "", "800")], ("handle", "name", "email", "followers"))
 
     summary = _import(workspace, path=path)
 
     creator = Creator.objects.get(handle="maya")
     assert summary.updated == 1
-    assert (creator.display_name, creator.contact_email, creator.follower_count) == (
-        "Maya Núñez",
-        "maya@example.com",
-        800,
-    )
+    assert (creator.display_name, creator.follower_count) == ("Maya Núñez", 800)
+    with scopes_disabled():
+        assert WorkspaceCreatorContact.objects.get(creator=creator).email == "maya@example.com"
     assert "maya nunez" in creator.search_document  # the search text still covers the kept name
 
 
 def test_the_search_text_keeps_stored_hashtags_the_file_does_not_have(tmp_path, workspace):
-    CreatorFactory(handle="maya", display_name="Maya", bio="old bio", hashtags=["skincare"])
+    CreatorFactory(
+        handle="maya", display_name="Maya", bio="old bio", hashtags=["skincare"],
+        provenance=imported_by(workspace, "display_name", "bio", "hashtags"),
+    )  # fmt: skip
     path = _write_csv(tmp_path / "c.csv", [("maya", "Maya", "Café owner")], ("handle", "name", "bio"))
 
     _import(workspace, path=path)

@@ -1,5 +1,6 @@
 """A real Celery worker, consuming from the real Redis, writing to the real PostgreSQL."""
 
+import re
 import time
 
 import pytest
@@ -12,6 +13,7 @@ from accounts import services
 from accounts.models import Invitation, Role
 from accounts.tenancy import workspace_scope
 from config.celery import app as celery_app
+from creators.models import WorkspaceCreatorContact
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -53,7 +55,31 @@ def test_nothing_is_enqueued_when_the_transaction_rolls_back(worker, workspace, 
     assert not TaskResult.objects.exists()
 
 
-def test_healthz_is_200_with_a_worker_up(worker, client):
-    response = client.get("/healthz")
+def test_healthz_is_200_with_a_worker_up(worker, client, settings):
+    settings.HEALTHZ_TOKEN = "monitor-token"  # the details are for monitors and staff only
+    response = client.get("/healthz", HTTP_AUTHORIZATION="Bearer monitor-token")
     assert response.status_code == 200, response.json()
     assert all(check["ok"] for check in response.json()["checks"].values())
+    assert client.get("/healthz").json() == {"status": "ok"}  # anonymously: the verdict alone
+
+
+def test_no_raw_token_lands_in_any_task_result(worker, workspace, owner, manager):
+    """django-celery-results stores each task's arguments (CELERY_RESULT_EXTENDED) and admin shows them to
+    staff of any workspace: invitation and claim tasks must carry ids only, deriving the token to send."""
+    from outreach import services as outreach
+    from tests.campaigns.factories import CampaignFactory, CollaborationFactory
+    from tests.factories import CreatorFactory
+
+    with scopes_disabled():
+        creator = CreatorFactory(handle="tokenless")
+        WorkspaceCreatorContact.objects.create(workspace=workspace, creator=creator, email="tokenless@creator.test")
+        row = CollaborationFactory(campaign=CampaignFactory(workspace=workspace), creator=creator)
+    with workspace_scope(workspace):
+        services.invite_member(workspace=workspace, email="member@brand.test", role=Role.MANAGER, invited_by=owner)
+        outreach.invite(collaborations=[row], by=manager)
+
+    assert wait_for(lambda: TaskResult.objects.filter(status="SUCCESS").count() == 2), "the worker sent nothing"
+    links = [re.search(r"/(?:invitations|portal/claim)/([A-Za-z0-9_-]{20,})/", m.body).group(1) for m in mail.outbox]
+    assert len(links) == 2
+    stored = " ".join(str(value) for result in TaskResult.objects.values() for value in result.values())
+    assert not [token for token in links if token in stored]

@@ -3,6 +3,7 @@
 import pytest
 from django_scopes import scopes_disabled
 
+from creators.models import WorkspaceCreatorContact
 from tests.campaigns.factories import CampaignFactory, CollaborationFactory
 from tests.factories import CreatorFactory
 
@@ -16,7 +17,9 @@ def campaign(workspace, manager):
 def make_collaboration(campaign):
     def make(*, handle: str, stage: str = "shortlisted", email: str = "", user=None, display_name: str = ""):
         with scopes_disabled():
-            creator = CreatorFactory(handle=handle, contact_email=email, user=user, display_name=display_name)
+            creator = CreatorFactory(handle=handle, user=user, display_name=display_name)
+            if email:  # the workspace's own contact row: the shared profile holds none (docs/security.md)
+                WorkspaceCreatorContact.objects.create(workspace=campaign.workspace, creator=creator, email=email)
             return CollaborationFactory(campaign=campaign, creator=creator, stage=stage)
 
     return make

@@ -35,6 +35,7 @@ from creators.models import (
     CreatorNote,
     CreatorTag,
     ImportJob,
+    PortalGrant,
     Relationship,
     SavedSearch,
     Tag,
@@ -66,8 +67,8 @@ EXCLUDED_NAMESPACES = {"admin": "staff only; covered by test_creator_never_reach
 EXCLUDED_NAMES = {
     "healthz": "public infrastructure probe, no tenant data",
     "healthz-live": "public infrastructure probe, no tenant data",
-    "api-schema": "public API description, no tenant data",
-    "api-docs": "public API description, no tenant data",
+    "api-schema": "API description for any signed-in user, no tenant data (tests/api/test_schema_access.py)",
+    "api-docs": "API description for any signed-in user, no tenant data (tests/api/test_schema_access.py)",
     "login": "public",
     "logout": "public",
     "password_reset": "public",
@@ -160,7 +161,14 @@ def world():
         a_search = SavedSearch.objects.create(workspace=a, name="Acme secret search", query_string="q=acme")
         a_term = BrandSafetyTerm.objects.create(workspace=a, term="acme-secret-term")
         a_campaign = CampaignFactory(workspace=a, name="Acme secret campaign")
-        a_collaboration = CollaborationFactory(campaign=a_campaign, creator=shared)
+        # Contracted: past the private shortlist, so a creator account that A granted would see it.
+        a_collaboration = CollaborationFactory(campaign=a_campaign, creator=shared, stage="contracted")
+        # The same handle works with B too, and this account was granted by B's claim link only.
+        b_collaboration = CollaborationFactory(
+            campaign=CampaignFactory(workspace=b, name="Bravo campaign"), creator=shared, stage="contracted"
+        )
+        granted_by_b = CreatorUserFactory(email="granted-by-b@creator.test")
+        PortalGrant.objects.create(user=granted_by_b, creator=shared, workspace=b, method="claim_link")
         a_thread = Thread.objects.create(workspace=a, collaboration=a_collaboration)
         Message.objects.create(workspace=a, thread=a_thread, collaboration=a_collaboration, sender_side="brand",
                                author=alice.user, body="Acme secret message")  # fmt: skip
@@ -235,7 +243,10 @@ def world():
         "tracking_link": a_link.pk,
         "order_source": a_source.pk,
     }
-    return {"a": a, "alice": alice, "bob": bob, "creator": creator, "objects": objects}
+    return {
+        "a": a, "alice": alice, "bob": bob, "creator": creator, "granted_by_b": granted_by_b,
+        "b_collaboration": b_collaboration, "objects": objects,
+    }  # fmt: skip
 
 
 def _snapshot():
@@ -295,9 +306,18 @@ def test_the_walk_covers_dashboard_portal_and_api_routes():
     assert {"settings", "member-role", "portal:home", "api:membership-detail", "api:invitation-list"} <= names
 
 
-@pytest.mark.parametrize("actor", ["member_of_b", "member_of_b_asking_for_a", "creator"])
+ACTORS = {
+    "member_of_b": "bob",
+    "member_of_b_asking_for_a": "bob",
+    "creator": "creator",
+    # The same creator as A's collaboration, whose portal account only B's claim link granted.
+    "creator_granted_by_b_only": "granted_by_b",
+}
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
 def test_other_tenants_get_404_for_every_object_and_see_no_data(client, world, actor):
-    user = world["creator"] if actor == "creator" else world["bob"]
+    user = world[ACTORS[actor]]
     client.force_login(user)
     token = Token.objects.create(user=user)
     headers = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
@@ -333,3 +353,18 @@ def _method_not_allowed_for_owner(url, method, world, is_api):
     owner = Client()
     owner.force_login(world["alice"].user)
     return getattr(owner, method)(url).status_code == 405
+
+
+def test_the_grant_is_what_closes_the_portal_walk(client, world):
+    """The positive control of the walk above: B's grant opens B's collaboration with the same handle,
+    and a grant from A opens A's; so the 404s there come from the missing grant, not from the stage."""
+    account, a_collaboration = world["granted_by_b"], world["objects"]["collaboration"]
+    client.force_login(account)
+    own = reverse("portal-campaigns:collaboration", args=[world["b_collaboration"].pk])
+    theirs = reverse("portal-campaigns:collaboration", args=[a_collaboration])
+    assert client.get(own).status_code == 200
+    assert client.get(theirs).status_code == 404
+    with scopes_disabled():
+        PortalGrant.objects.create(user=account, creator_id=world["b_collaboration"].creator_id,
+                                   workspace=world["a"], method="claim_link")  # fmt: skip
+    assert client.get(theirs).status_code == 200

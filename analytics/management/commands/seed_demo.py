@@ -14,17 +14,23 @@ from django.utils import timezone
 from accounts.models import Membership, Role, User, Workspace
 from accounts.services import create_workspace, update_branding
 from accounts.tenancy import workspace_scope
+from accounts.two_factor import key_from_base32
+from accounts.two_factor_services import enable_two_factor_with_published_secret
 from analytics.demo_campaigns import load_demo_campaigns
 from analytics.demo_data import DEMO_CREATORS_FILE, read_demo_creators
 from analytics.demo_index import load_demo_index, load_demo_workspace_layers, score_demo_history
 from analytics.demo_orders import load_demo_orders
 from analytics.schedules import install_schedules
-from creators.models import Creator
-from creators.services import link_creator_account, upsert_creators
+from creators.models import Creator, PortalGrant
+from creators.portal_access import grant_portal_access
+from creators.services import upsert_creators
 
 MARKETER = ("marketer@demo.creatordesk.test", "demo-marketer-pass", "Maya Marketer")
 CREATOR = ("creator@demo.creatordesk.test", "demo-creator-pass", "Zach King")
 ADMIN = ("admin@demo.creatordesk.test", "demo-admin-pass", "Ada Admin")
+# Admin asks staff for a code: the demo admin's authenticator secret is published here and in README (add it
+# to an app, or run `manage.py demo_totp`). Demo only: seed_demo refuses to run outside development.
+DEMO_ADMIN_TOTP_SECRET = "CREA TORD ESKD EMOA DMIN TOTP SECR ET23"  # noqa: S105  # published on purpose
 CREATOR_HANDLE = "zachking"
 DEMO_BRAND_COLOR = "#D6336C"  # Glow Skincare's pink
 # Teammates without a usable password: they make the members page and switcher realistic.
@@ -63,17 +69,21 @@ class Command(BaseCommand):
             written = upsert_creators(rows=read_demo_creators(path))
             written += load_demo_index(count=synthetic, today=timezone.now().date())
             marketer = self._user(*MARKETER, kind=User.Kind.MARKETER)
-            self._user(*ADMIN, kind=User.Kind.MARKETER, is_staff=True, is_superuser=True)
+            admin = self._user(*ADMIN, kind=User.Kind.MARKETER, is_staff=True, is_superuser=True)
+            enable_two_factor_with_published_secret(user=admin, key_hex=key_from_base32(DEMO_ADMIN_TOTP_SECRET))
             creator_user = self._user(*CREATOR, kind=User.Kind.CREATOR)
             creator = Creator.objects.get(handle=CREATOR_HANDLE)
-            if creator.user_id != creator_user.pk:
-                link_creator_account(creator=creator, user=creator_user)
             for index, (name, slug, tz) in enumerate(WORKSPACES):
                 workspace = Workspace.objects.filter(slug=slug).first()
                 if workspace is None:
                     workspace = create_workspace(name=name, owner=marketer, time_zone=tz, slug=slug)
                 with workspace_scope(workspace):
                     if index == 0:
+                        # The demo creator reached the brand through staff, not a TikTok proof: this brand only.
+                        grant_portal_access(
+                            user=creator_user, creator=creator, workspace=workspace,
+                            method=PortalGrant.Method.STAFF, granted_by=marketer, reference="demo",
+                        )  # fmt: skip
                         load_demo_workspace_layers(workspace=workspace, by=marketer)
                         for email, full_name, role in TEAMMATES:
                             teammate = self._user(email, None, full_name, kind=User.Kind.MARKETER)
@@ -101,7 +111,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo ready: {written} creators in the index ({scored} scored now), {len(WORKSPACES)} workspaces, "
                 "logins for "
-                f"{MARKETER[0]}, {CREATOR[0]}, {ADMIN[0]}."
+                f"{MARKETER[0]}, {CREATOR[0]}, {ADMIN[0]} (its sign-in code: `python manage.py demo_totp`)."
             )
         )
 

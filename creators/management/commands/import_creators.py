@@ -10,7 +10,8 @@ from accounts.models import Workspace
 from accounts.tenancy import workspace_scope
 from creators.import_files import ImportFileError
 from creators.import_mapping import TARGET_FIELDS
-from creators.importing import DEFAULT_CHUNK_ROWS, ImportSummary, import_creators, write_rejects_csv
+from creators.import_rejects import write_rejects_csv
+from creators.importing import DEFAULT_CHUNK_ROWS, ImportSummary, import_creators
 
 
 def _mapping_option(value: str) -> tuple[str, str]:
@@ -108,6 +109,8 @@ class Command(BaseCommand):
         out.write(f"unchanged: {summary.unchanged:,}")
         out.write(f"rejected: {summary.rejected:,}")
         out.write(f"warnings: {summary.warnings:,}")
+        if summary.kept:
+            out.write(f"{summary.kept:,} values kept from other sources (the shared index is never overwritten)")
         if per_video:
             out.write(
                 f"videos: {summary.videos_created:,} created, {summary.videos_updated:,} updated, "
