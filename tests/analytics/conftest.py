@@ -6,6 +6,7 @@ from django.utils import timezone
 from analytics.models import TikTokConnection
 from analytics.providers.tiktok_client import TikTokClient
 from tests.factories import CreatorFactory, CreatorUserFactory
+from tests.fakes.domain_proof_server import FakeDomains
 from tests.fakes.tiktok_server import FakeTikTok
 
 
@@ -67,3 +68,14 @@ def connect(tiktok: FakeTikTok, *, creator=None, video_count: int = 0, expires_i
         connected_at=now,
     )
     return creator, user
+
+
+@pytest.fixture
+def proofs(settings):
+    """A local server answering domain-verification proofs; only its loopback network is allowed."""
+    server = FakeDomains().start()
+    settings.DOMAIN_VERIFICATION_URL = server.url_template
+    settings.DOMAIN_VERIFICATION_TIMEOUT_S = 2.0
+    settings.DOMAIN_VERIFICATION_ALLOWED_NETWORKS = ["127.0.0.0/8"]  # the fake server; never in production
+    yield server
+    server.stop()

@@ -18,19 +18,8 @@ from analytics.tasks import verify_domain_task
 from analytics.tracking_errors import TrackingErrorCode, TrackingRateLimitedError
 from tests.analytics.tracking_support import SHOP
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
-from tests.fakes.domain_proof_server import FakeDomains
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def proofs(settings):
-    server = FakeDomains().start()
-    settings.DOMAIN_VERIFICATION_URL = server.url_template
-    settings.DOMAIN_VERIFICATION_TIMEOUT_S = 2.0
-    settings.DOMAIN_VERIFICATION_ALLOWED_NETWORKS = ["127.0.0.0/8"]  # the fake server; never in production
-    yield server
-    server.stop()
 
 
 @pytest.fixture

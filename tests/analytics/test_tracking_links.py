@@ -18,7 +18,6 @@ from campaigns.pipeline import Stage
 from tests.analytics.tracking_support import SHOP, contracted, verify
 from tests.campaigns.factories import CampaignFactory
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
-from tests.fakes.domain_proof_server import FakeDomains
 
 pytestmark = pytest.mark.django_db
 
@@ -215,16 +214,6 @@ def test_another_workspaces_campaign_is_404(client, workspace, campaign):
 
 
 # --- Verified domains ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def proofs(settings):
-    server = FakeDomains().start()
-    settings.DOMAIN_VERIFICATION_URL = server.url_template
-    settings.DOMAIN_VERIFICATION_TIMEOUT_S = 2.0
-    settings.DOMAIN_VERIFICATION_ALLOWED_NETWORKS = ["127.0.0.0/8"]  # the fake server; never in production
-    yield server
-    server.stop()
 
 
 def _add(workspace, by, domain=SHOP):

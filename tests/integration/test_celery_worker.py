@@ -4,7 +4,6 @@ import re
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django_celery_results.models import TaskResult
 from django_scopes import scopes_disabled
@@ -12,19 +11,10 @@ from django_scopes import scopes_disabled
 from accounts import services
 from accounts.models import Invitation, Role
 from accounts.tenancy import workspace_scope
-from config.celery import app as celery_app
 from creators.models import WorkspaceCreatorContact
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker():
-    with start_worker(
-        celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=15
-    ):
-        yield
 
 
 def test_invitation_enqueued_on_commit_is_sent_by_the_worker(worker, workspace, owner):

@@ -2,27 +2,17 @@
 the real Redis) fetches the proof from a local server and records the outcome the page then shows."""
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
 from analytics import domains
 from analytics.models import VerifiedDomain
-from config.celery import app as celery_app
 from tests.analytics.tracking_support import SHOP
 from tests.fakes.domain_proof_server import FakeDomains
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker():
-    with start_worker(
-        celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=15
-    ):
-        yield
 
 
 @pytest.fixture
