@@ -23,6 +23,7 @@ from campaigns.models import Campaign, Collaboration, CollaborationTransition, O
 from campaigns.pipeline import CampaignStatus, Stage
 from campaigns.services import _invalid, _locked, _require_manager
 from creators.import_mapping import RowError, parse_handle
+from creators.models import WorkspaceCreatorContact
 from creators.services import ensure_creator
 
 HEADLINE_MAX_CHARS = 150  # OpenCall.headline's column
@@ -152,6 +153,13 @@ def apply_to_open_call(*, slug: str, handle: str, email: str, pitch: str) -> Ope
             from_stage="",
             to_stage=Stage.SHORTLISTED,
             note="Applied through the open call",
+        )
+        # The applicant's address becomes this workspace's contact when it has none, so the brand can invite
+        # them. It is unverified: a claim through it reaches this workspace's collaboration only.
+        WorkspaceCreatorContact.objects.get_or_create(
+            workspace_id=open_call.workspace_id,
+            creator=creator,
+            defaults={"email": email, "source": WorkspaceCreatorContact.Source.APPLICATION},
         )
         application = OpenCallApplication.objects.create(
             workspace_id=open_call.workspace_id,

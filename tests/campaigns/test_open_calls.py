@@ -13,7 +13,7 @@ from accounts.tenancy import workspace_scope
 from campaigns import open_call_services as services
 from campaigns.errors import CampaignError, CampaignPermissionError
 from campaigns.models import Collaboration, CollaborationTransition, OpenCall, OpenCallApplication
-from creators.models import Creator
+from creators.models import Creator, WorkspaceCreatorContact
 from tests.campaigns.factories import CampaignFactory, CollaborationFactory
 from tests.factories import CreatorFactory
 
@@ -67,6 +67,26 @@ def test_an_application_arrives_as_a_shortlisted_collaboration_with_the_known_pr
         assert (transition.from_stage, transition.to_stage, transition.by) == ("", "shortlisted", None)
         assert AuditEvent.objects.filter(action="open_call.applied", workspace=campaign.workspace).count() == 1
     assert application.email == "maya@example.com" and application.handle == "glow.by.maya"
+
+
+def test_the_applicant_s_address_becomes_this_workspace_s_contact_only_when_it_has_none(open_call, campaign):
+    first, second = CreatorFactory(handle="fresh_face"), CreatorFactory(handle="known_face")
+    with scopes_disabled():
+        WorkspaceCreatorContact.objects.create(workspace=campaign.workspace, creator=second, email="kept@brand.test")
+        other = CampaignFactory().workspace
+        WorkspaceCreatorContact.objects.create(workspace=other, creator=first, email="theirs@other.test")
+
+    for handle in ("fresh_face", "known_face"):
+        services.apply_to_open_call(slug=open_call.slug, handle=handle, email=f"{handle}@apply.test", pitch=PITCH)
+
+    with scopes_disabled():
+        rows = WorkspaceCreatorContact.objects.values_list("workspace_id", "creator__handle", "email", "source")
+        contacts = set(rows)
+    assert contacts == {
+        (campaign.workspace_id, "fresh_face", "fresh_face@apply.test", "application"),
+        (campaign.workspace_id, "known_face", "kept@brand.test", "manual"),  # never overwritten by an applicant
+        (other.pk, "fresh_face", "theirs@other.test", "manual"),  # another workspace's row is its own
+    }
 
 
 def test_an_unknown_handle_is_added_to_the_index_for_the_next_metrics_sweep(open_call):
