@@ -507,7 +507,7 @@ def _self_check(lines: list[str]) -> None:
     """The fast document must equal what the services write for the same creator."""
     for line in lines:
         cells = line.split("\t")
-        handle, display_name, bio, hashtags, document = cells[4], cells[5], cells[6], cells[13], cells[29]
+        handle, display_name, bio, hashtags, document = cells[4], cells[5], cells[6], cells[13], cells[-1]
         expected = search_document(
             handle=handle, display_name=display_name, bio=bio, hashtags=hashtags.strip("{}").split(",")
         )
