@@ -214,7 +214,7 @@ def _advance_demo_creator(collaboration: Collaboration, *, stage: str, by: Any, 
                     collaboration=collaboration, by=by, body="Night is perfect, it's a night serum. Ring light is fine."
                 )
         elif step == Stage.CONTENT_IN_REVIEW:
-            submit_draft(deliverable_id=deliverable.pk, user=creator_user, link="https://drive.example/zach/glow-v1")
+            submit_draft(deliverable_id=deliverable.pk, user=creator_user, link="https://drive.example/nina/glow-v1")
         elif step == Stage.APPROVED:
             submission = deliverable.submissions.get()
             review_submission(submission_id=submission.pk, by=by, decision="approve", comment="Love the hook. Ship it!")

@@ -1,4 +1,7 @@
-"""Reading the real creator file shipped in shared/data (see its SOURCES.md) for the demo."""
+"""Reading the real TikTok top-creators file for the demo, when DEMO_DATA_DIR names a folder holding it.
+
+Optional on purpose: the file is not in the repository (its licence is unknown), and the demo is
+complete without it (analytics.demo_index)."""
 
 from pathlib import Path
 
@@ -9,6 +12,12 @@ from creators.counts import parse_count
 from creators.services import CreatorRow
 
 DEMO_CREATORS_FILE = "tiktok_top250_creators_2020.csv"
+
+
+def demo_creators_file(*, data_dir: Path | None) -> Path | None:
+    """Where the real file is expected: None when no folder is configured (the synthetic demo alone).
+    The caller refuses a configured folder without the file, so a typo is not silently ignored."""
+    return None if data_dir is None else data_dir / DEMO_CREATORS_FILE
 
 
 def read_demo_creators(path: Path) -> list[CreatorRow]:

@@ -11,7 +11,7 @@ Input contract
     ``views``, ``likes``, ``comments``, ``shares`` int64 ≥ 0, ``saves`` float64 (NaN when unknown),
     ``completion_rate`` float64 in 0..1 (NaN when unknown), ``is_paid_partnership`` bool,
     ``caption`` str, ``hashtags`` str (space-separated lower-case tags without '#', may be "").
-``creators`` — one row per creator to score: ``creator_id``, ``follower_count`` int64,
+``creators`` — one row per creator to score: ``creator_id``, ``follower_count`` int64 or float64 (NaN: unknown),
     ``tier`` str (nano/micro/macro/mega). The scored population is this frame: tier percentiles and the
     tier engagement distribution are computed among these creators, so score a whole index at once.
 ``followers`` — follower history: ``creator_id``, ``captured_on`` datetime64[ns] (a UTC day),

@@ -48,7 +48,9 @@ def copy_frame(sql: str, params: Any, dtypes: dict[str, Any], parse_dates: list[
 
 def _tier_case() -> str:
     bounds = tier_bounds()
-    cases = []
+    # An unknown follower count (NULL) is in no tier: such creators are ranked among themselves
+    # (scoring.UNKNOWN_TIER) and their follower-based rates are NaN, left out of every median.
+    cases = [f"WHEN follower_count IS NULL THEN '{scoring.UNKNOWN_TIER}'"]
     for name, (low, high) in bounds.items():
         condition = f"follower_count >= {int(low)}" + (f" AND follower_count < {int(high)}" if high else "")
         cases.append(f"WHEN {condition} THEN '{name}'")
@@ -103,7 +105,7 @@ def load_frames(*, as_of: datetime, window_days: int) -> tuple[pd.DataFrame, pd.
     creators = copy_frame(
         f"SELECT id AS creator_id, follower_count, {_tier_case()} AS tier FROM creators_creator",  # noqa: S608
         [],
-        {"creator_id": "int64", "follower_count": "int64", "tier": "category"},
+        {"creator_id": "int64", "follower_count": "float64", "tier": "category"},  # NaN: unknown
         [],
     )
     videos = copy_binary_frame(VIDEOS_SQL, {"since": since, "as_of": as_of}, VIDEO_FRAME_COLUMNS)

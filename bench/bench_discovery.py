@@ -107,7 +107,7 @@ def _queries(shortlist_id: int, workspace_id: int) -> dict[str, tuple[dict[str, 
             },
             _filtered(
                 "engagement_rate BETWEEN 0.08 AND 0.2 AND follower_count BETWEEN 20000 AND 200000",
-                "follower_count DESC, id",
+                "follower_count DESC NULLS LAST, id",
             ),
         ),
         "keyword": ({"q": "maya"}, _keyword_sql("maya")),
@@ -156,7 +156,8 @@ def _queries(shortlist_id: int, workspace_id: int) -> dict[str, tuple[dict[str, 
             {"ordering": "-followers", "page": "200", "page_size": "50"},
             [
                 f"SELECT {COLUMNS} FROM creators_creator WHERE id IN (SELECT id FROM creators_creator "
-                "ORDER BY follower_count DESC, id LIMIT 51 OFFSET 9950) ORDER BY follower_count DESC, id",
+                "ORDER BY follower_count DESC NULLS LAST, id LIMIT 51 OFFSET 9950) "
+                "ORDER BY follower_count DESC NULLS LAST, id",
                 ESTIMATE_SQL,
             ],
         ),
@@ -175,7 +176,7 @@ def _keyword_sql(term: str, *, typo: bool = False) -> list[str]:
             _estimate(f"handle % '{term}'"),
             _count(f"handle % '{term}'"),
             f"SELECT {COLUMNS}, {rank} AS rank FROM creators_creator WHERE handle % '{term}' "
-            f"ORDER BY rank DESC, follower_count DESC, id LIMIT {PAGE + 1}",
+            f"ORDER BY rank DESC, follower_count DESC NULLS LAST, id LIMIT {PAGE + 1}",
         ]
     # Too many matches to rank (the estimate says so): the exact handle first, then the matches by score.
     return [

@@ -175,6 +175,12 @@ def _delete_bench_creators(after_id: int = 0) -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        # The file's e-mails became the workspace's contact rows (docs/security.md): they go first.
+        cursor.execute(
+            "DELETE FROM creators_workspacecreatorcontact WHERE creator_id IN "
+            "(SELECT id FROM creators_creator WHERE id > %s AND handle LIKE %s)",
+            [after_id, f"%\\{HANDLE_SUFFIX}"],
+        )
         cursor.execute(
             "DELETE FROM creators_creator WHERE id > %s AND handle LIKE %s", [after_id, f"%\\{HANDLE_SUFFIX}"]
         )

@@ -14,6 +14,8 @@ contract_patterns = [
 ]
 
 brief_patterns = [
+    # The home page's "Your work" card: briefs, contracts and payments (loaded by htmx).
+    path("work/", portal_views.work_card, name="work-card"),
     path("<int:campaign_pk>/", portal_views.campaign_brief, name="campaign-brief"),
     path("for/<int:collaboration_pk>/", portal_views.collaboration_brief_panel, name="collaboration-panel"),
 ]

@@ -15,6 +15,7 @@ from briefs.contract_services import creator_contract_versions, sign_as_creator
 from briefs.contract_views import pdf_response, request_ip
 from briefs.forms import SignForm
 from briefs.models import Brief, ContractVersion, SignatureEvent
+from briefs.portal_selectors import portal_work_for
 from campaigns.models import Collaboration
 from campaigns.portal_services import creator_collaborations
 from core.errors import ApplicationError, NotFoundError
@@ -38,6 +39,17 @@ def _own_version(request: HttpRequest, contract_version_pk: int) -> ContractVers
     if version is None:
         raise Http404
     return version
+
+
+@portal_view
+def work_card(request: HttpRequest, creator: Creator | None) -> HttpResponse:
+    """The portal home's "Your work" card (htmx): collaborations, briefs to read, contracts to sign and
+    signed, payments due and paid, each with links. Here, above campaigns, as it reads both apps."""
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    user = request.user
+    work = portal_work_for(user=user) if creator is not None and isinstance(user, User) else None
+    return render(request, "portal/work_card.html", {"work": work})
 
 
 @portal_view

@@ -33,7 +33,7 @@ from campaigns.models import (
     Payout,
 )
 from campaigns.pipeline import COMMITTED_STAGES, Stage
-from creators.selectors import tier_bounds, tier_of
+from creators.selectors import TIER_UNKNOWN, tier_bounds, tier_of
 
 _MONEY = DecimalField(max_digits=MONEY_MAX_DIGITS + 4, decimal_places=MONEY_DECIMAL_PLACES)  # room for sums
 
@@ -130,8 +130,8 @@ class TierAllocation:
 
 def budget_allocation_by_tier(*, campaign: Campaign) -> list[TierAllocation]:
     """How a campaign's budget is spread over follower tiers (creators.selectors.tier_of), every tier
-    listed, nano to mega. Two queries: collaborations with their creators' follower counts, and payouts
-    per collaboration."""
+    listed, nano to mega, then "unknown" when a creator's follower count is not known. Two queries:
+    collaborations with their creators' follower counts, and payouts per collaboration."""
     currency = campaign.budget.currency.code
     budget = campaign.budget.amount
     collaborations = list(
@@ -176,5 +176,6 @@ def budget_allocation_by_tier(*, campaign: Campaign) -> list[TierAllocation]:
             share_of_budget=(committed[tier] / budget).quantize(Decimal("0.0001")) if budget else None,
             fees_in_other_currencies=other_currencies[tier],
         )
-        for tier in tier_bounds()
+        for tier in (*tier_bounds(), TIER_UNKNOWN)
+        if tier != TIER_UNKNOWN or creators[tier] or spent[tier] or other_currencies[tier]
     ]

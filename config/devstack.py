@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -190,6 +191,7 @@ def run() -> int:
         _manage(env, "migrate", "--noinput", "-v", "0")
         _manage(env, "seed_demo")
         bin_dir = Path(sys.executable).parent
+        worker_node = f"devstack-{os.getpid()}@{socket.gethostname()}"
         commands = {
             "web": [
                 str(bin_dir / "gunicorn"),
@@ -203,33 +205,16 @@ def run() -> int:
                 # No access log: django-structlog already logs each request with its id.
                 "--graceful-timeout",
                 "5",
+                # Nothing here uses gunicorn's control socket, and its one default path in $HOME would be
+                # shared by two stacks (make run, and the test that starts it).
+                "--no-control-socket",
             ],
-            "worker": [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-l",
-                "INFO",
-                "--concurrency",
-                "2",
-                "-Q",
-                "default",
-            ],
-            "beat": [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "-l",
-                "INFO",
-                "--schedule",
-                str(VAR_DIR / "celerybeat-schedule"),
-            ],
+            **celery_commands(
+                python=sys.executable,
+                log_level=env.get("LOG_LEVEL"),
+                worker_node=worker_node,
+                schedule=VAR_DIR / "celerybeat-schedule",
+            ),
         }
         processes = {
             name: subprocess.Popen(cmd, cwd=BASE_DIR, env=env, start_new_session=True)  # noqa: S603
@@ -239,6 +224,9 @@ def run() -> int:
         try:
             _wait_for_http(_probe_host(bind), port, processes)
             _log(f"first page served {time.monotonic() - started:.1f}s after start (listening on {bind})")
+            _wait_for_worker(env.get("CELERY_BROKER_URL") or env["REDIS_URL"], worker_node, processes)
+            _log(f"worker ready {time.monotonic() - started:.1f}s after start")
+            # Last, once everything answers: the URL and the logins are what the console ends with.
             _print_banner(port)
             while not stopping:
                 for name, process in processes.items():
@@ -254,12 +242,69 @@ def run() -> int:
     return exit_code
 
 
+def celery_commands(*, python: str, log_level: str | None, worker_node: str, schedule: Path) -> dict[str, list[str]]:
+    """The worker's and beat's command lines for `make run`.
+
+    Celery's global --quiet leaves out their start-up banners (versions, broker, queues, the task
+    list: some 40 lines that would push the URL and logins off the screen); LOG_LEVEL=DEBUG keeps
+    them, with debug logging, for when start-up itself is in question. The worker gets a node name of
+    its own, so start-up pings this worker rather than any other on the same broker."""
+    level = (log_level or "").strip().upper() or "INFO"
+    is_debug = level == "DEBUG"
+    celery = [python, "-m", "celery", "-A", "config", *([] if is_debug else ["--quiet"])]
+    return {
+        "worker": [*celery, "worker", "-l", level, "-n", worker_node, "--concurrency", "2", "-Q", "default"],
+        "beat": [*celery, "beat", "-l", level, "--schedule", str(schedule)],
+    }
+
+
+def _wait_for_worker(
+    broker_url: str, node: str, processes: dict[str, subprocess.Popen[bytes]], timeout: float = 60, settle: float = 30
+) -> None:
+    """Until the worker answers a ping over the broker (a task queued from the first page then runs),
+    and has worked through what beat queued as it started (the metrics sweep fans out to some thirty
+    syncs, ~100 log lines), up to `settle` seconds: those lines then come before the banner, not after."""
+    from celery import Celery  # a bare client: no Django fixup, this process never loads Django
+
+    deadline = time.monotonic() + timeout
+    with Celery("devstack", broker=broker_url, fixups=[]) as app:
+        while not _answers_ping(app, node):
+            if processes["worker"].poll() is not None:
+                raise SystemExit("the Celery worker exited during start-up")
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the Celery worker did not answer a ping within {timeout:.0f}s")
+            time.sleep(0.2)
+        idle_in_a_row, deadline = 0, time.monotonic() + settle
+        # Twice idle, half a second apart: between two tasks the worker is briefly idle with more queued.
+        while idle_in_a_row < 2 and time.monotonic() < deadline and processes["worker"].poll() is None:
+            idle_in_a_row = idle_in_a_row + 1 if _is_idle(app, node) else 0
+            time.sleep(0.5)
+
+
+def _answers_ping(app: Any, node: str) -> bool:
+    with contextlib.suppress(Exception):  # the broker may refuse a moment; ask again
+        return bool(app.control.ping(destination=[node], timeout=1.0))
+    return False
+
+
+def _is_idle(app: Any, node: str) -> bool:
+    """No task running or reserved on `node` (prefetch keeps the next one reserved while any wait)."""
+    with contextlib.suppress(Exception):
+        inspect = app.control.inspect(destination=[node], timeout=1.0)
+        active, reserved = inspect.active() or {}, inspect.reserved() or {}
+        return node in active and not active[node] and not reserved.get(node)
+    return False
+
+
 def _wait_for_http(host: str, port: int, processes: dict[str, subprocess.Popen[bytes]], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if processes["web"].poll() is not None:
             raise SystemExit("the web server exited during start-up")
         with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5) as sock:
+            # Refused fast while gunicorn binds; once connected, wait for the first (slow) page rather
+            # than queue a request every 0.2 s.
+            sock.settimeout(15)
             sock.sendall(b"GET /accounts/login/ HTTP/1.0\r\nHost: localhost\r\n\r\n")
             if sock.recv(12).startswith(b"HTTP/1."):
                 return

@@ -355,8 +355,11 @@ structlog.configure(
 )
 
 # --- CreatorDesk -----------------------------------------------------------------------------
-# Real creators for the demo and tests (shared/data beside the repository; see its SOURCES.md).
-DEMO_DATA_DIR = Path(env.str("DEMO_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
+# Optional: a folder holding the real TikTok top-creators file (tiktok_top250_creators_2020.csv) for
+# seed_demo to add beside the synthetic creators. Unset by default: the demo and the tests need nothing
+# outside the repository.
+_demo_data_dir = env.str("DEMO_DATA_DIR", default="").strip()
+DEMO_DATA_DIR = Path(_demo_data_dir) if _demo_data_dir else None
 # Creator imports: the largest upload accepted (the proxy in front must allow it too) and rows per
 # transaction (a crash loses at most one chunk; progress advances per chunk).
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=200)
@@ -371,7 +374,7 @@ DRAFT_UPLOAD_MAX_MB = env.int("DRAFT_UPLOAD_MAX_MB", default=200)
 # Uploaded import files are deleted this many days after their job ended (or was left unconfirmed);
 # the job's counts and rejected rows are kept.
 IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=7)
-# Synthetic creators `seed_demo` adds beside the real file, so discovery has micro-creators to find.
+# Synthetic creators `seed_demo` generates (besides a few named ones every demo has): the demo's index.
 DEMO_SYNTHETIC_CREATORS = env.int("DEMO_SYNTHETIC_CREATORS", default=3000)
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))
 # Outreach: a creator's claim link (single use) expires after this many days; unread messages are

@@ -63,7 +63,10 @@ class CreatorSerializer(serializers.ModelSerializer[Creator]):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ChoiceField(choices=discovery.TIER_CHOICES))
+    # "unknown" when the follower count is unknown (null in `follower_count`): such a creator is in no tier.
+    @extend_schema_field(
+        serializers.ChoiceField(choices=[*discovery.TIER_CHOICES, (discovery.TIER_UNKNOWN, "Unknown")])
+    )
     def get_tier(self, creator: Creator) -> str:
         return getattr(creator, "tier", None) or discovery.tier_of(creator.follower_count)
 

@@ -65,6 +65,8 @@ LIST_FIELDS = (
 )
 
 TIER_CHOICES = [("nano", "Nano"), ("micro", "Micro"), ("macro", "Macro"), ("mega", "Mega")]
+# The tier of a creator whose follower count is unknown (NULL): shown, never a filter (it matches no range).
+TIER_UNKNOWN = "unknown"
 
 
 def tier_bounds() -> dict[str, tuple[int, int | None]]:
@@ -87,6 +89,7 @@ def tier_condition(tiers: Sequence[str]) -> Q:
 def _tier_annotation() -> Case:
     bounds = tier_bounds()
     return Case(
+        When(follower_count__isnull=True, then=Value(TIER_UNKNOWN)),
         *(When(follower_count__lt=high, then=Value(name)) for name, (_, high) in bounds.items() if high is not None),
         default=Value("mega"),
     )
@@ -169,8 +172,9 @@ def with_relevance(queryset: QuerySet[Creator], keyword: Keyword) -> QuerySet[Cr
 
 # --- Sorting -------------------------------------------------------------------------------------------
 
-# Sort key -> column. Every descending sort matches a "<column> DESC NULLS LAST, id" index of the model,
-# so the first pages are an index scan that stops after one page; id breaks ties so paging is stable.
+# Sort key -> column. Every sort matches a "<column> DESC NULLS LAST, id" or "<column> ASC NULLS LAST, id"
+# index of the model, so the first pages are an index scan that stops after one page; id breaks ties so
+# paging is stable. Unknown values (NULL: no score yet, an unknown follower count) come last either way.
 SORT_COLUMNS = {
     "score": "score",
     "engagement_rate": "engagement_rate",
@@ -198,16 +202,12 @@ def order_by_key(queryset: QuerySet[Creator], ordering: str) -> QuerySet[Creator
     """Apply a sort key of ORDERING_CHOICES (missing values last, ties by id)."""
     descending = ordering.startswith("-")
     column = SORT_COLUMNS[ordering.lstrip("-")]
-    if column == "follower_count":
-        # NOT NULL, so no NULLS clause (it would stop the index from matching); ascending breaks ties by
-        # descending id, which is the same index read backwards.
-        return queryset.order_by("-follower_count", "id") if descending else queryset.order_by("follower_count", "-id")
     expression: OrderBy = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
     return queryset.order_by(expression, "id")
 
 
 def order_by_relevance(queryset: QuerySet[Creator]) -> QuerySet[Creator]:
-    return queryset.order_by(F("rank").desc(), F("follower_count").desc(), "id")
+    return queryset.order_by(F("rank").desc(), F("follower_count").desc(nulls_last=True), "id")
 
 
 # --- One discovery request: filter, count, order, page ---------------------------------------------------
@@ -440,7 +440,9 @@ def creators_with_profile() -> QuerySet[Creator]:
     return Creator.objects.select_related("audience", "latest_score")
 
 
-def tier_of(follower_count: int) -> str:
+def tier_of(follower_count: int | None) -> str:
+    if follower_count is None:
+        return TIER_UNKNOWN
     for name, (low, high) in tier_bounds().items():
         if follower_count >= low and (high is None or follower_count < high):
             return name

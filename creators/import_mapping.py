@@ -3,19 +3,22 @@
 Exports differ in column names (`username`, `uniqueId`, `authorMeta.name`, …), in count formats
 (`12.3K`, `1,234`) and in layout: one row per creator, or one row per video whose author columns
 describe the creator. This module names the target fields, guesses the mapping from the column
-names, and turns a (flattened) record into typed values, or a reason to reject the row.
-docs/import.md lists every alias.
+names, and turns a (flattened) record into typed values, or a reason to reject the row. The names
+columns go by are data (creators/import_synonyms.toml); creators.import_synonyms matches them and reads
+a unit in a column's name (`Followers (K)`), which the count parsers here apply. docs/import.md explains both.
 """
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
 from creators.countries import country_code
 from creators.counts import parse_count
+from creators.import_synonyms import has_video_id_column, match_columns, synonym_table, unit_factor
 
 
 class Layout(StrEnum):
@@ -45,358 +48,91 @@ class TargetField:
     label: str
     kind: Kind
     is_video: bool = False
-    aliases: tuple[str, ...] = ()
     max_length: int | None = None
     max_value: int | None = None
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """The column names exports use for this field (creators/import_synonyms.toml), in the order they win."""
+        return synonym_table().fields.get(self.name, ())
 
 
 _BIGINT_MAX = 2**63 - 1
 _INT_MAX = 2**31 - 1
 
-# Aliases are compared after `normalize_column` (lower case, no spaces, `_` or `-`; dots kept), in
-# order: the first alias present in the file wins.
+# The fields a file can fill; the names their columns go by are data (creators/import_synonyms.toml).
 CREATOR_FIELDS: tuple[TargetField, ...] = (
-    TargetField(
-        "handle",
-        "Handle",
-        Kind.HANDLE,
-        aliases=(
-            "handle",
-            "username",
-            "uniqueid",
-            "authormeta.name",
-            "author.uniqueid",
-            "user.uniqueid",
-            "authoruniqueid",
-            "authorusername",
-            "authorhandle",
-            "author",
-            "tiktokhandle",
-            "tiktokusername",
-            "tiktok",
-            "account",
-            "creator",
-            "user",
-        ),
-        max_length=64,
-    ),
-    TargetField(
-        "display_name",
-        "Display name",
-        Kind.TEXT,
-        aliases=(
-            "displayname",
-            "nickname",
-            "authormeta.nickname",
-            "author.nickname",
-            "user.nickname",
-            "authornickname",
-            "authorname",
-            "fullname",
-            "name",
-        ),
-        max_length=150,
-    ),
-    TargetField(
-        "follower_count",
-        "Followers",
-        Kind.COUNT,
-        aliases=(
-            "followers",
-            "followercount",
-            "fans",
-            "authormeta.fans",
-            "authorstats.followercount",
-            "author.followercount",
-            "stats.followercount",
-            "user.followercount",
-            "authorfollowers",
-            "authorfollowercount",
-            "numfollowers",
-        ),
-        max_value=_BIGINT_MAX,
-    ),
-    TargetField(
-        "following_count",
-        "Following",
-        Kind.COUNT,
-        aliases=(
-            "following",
-            "followingcount",
-            "authormeta.following",
-            "authorstats.followingcount",
-            "author.followingcount",
-            "stats.followingcount",
-            "user.followingcount",
-        ),
-        max_value=_BIGINT_MAX,
-    ),
-    TargetField(
-        "likes_count",
-        "Total likes",
-        Kind.COUNT,
-        # In a per-video file `likes`/`diggCount` are the video's likes (see VIDEO_FIELDS, matched first).
-        aliases=(
-            "hearts",
-            "heart",
-            "heartcount",
-            "authormeta.heart",
-            "authorstats.heartcount",
-            "authorstats.heart",
-            "author.heartcount",
-            "stats.heartcount",
-            "stats.heart",
-            "totallikes",
-            "likescount",
-            "likes",
-            "diggcount",
-        ),
-        max_value=_BIGINT_MAX,
-    ),
-    TargetField(
-        "video_count",
-        "Videos",
-        Kind.COUNT,
-        aliases=(
-            "videocount",
-            "videos",
-            "authormeta.video",
-            "authorstats.videocount",
-            "author.videocount",
-            "stats.videocount",
-            "numvideos",
-        ),
-        max_value=_INT_MAX,
-    ),
-    TargetField(
-        "bio",
-        "Bio",
-        Kind.TEXT,
-        aliases=(
-            "bio",
-            "signature",
-            "authormeta.signature",
-            "author.signature",
-            "user.signature",
-            "biography",
-            "about",
-        ),
-        max_length=5000,
-    ),
-    TargetField(
-        "country",
-        "Country",
-        Kind.COUNTRY,
-        aliases=("country", "countrycode", "authormeta.region", "author.region", "user.region"),
-    ),
-    TargetField("region", "Region", Kind.TEXT, aliases=("region", "state", "province"), max_length=100),
-    TargetField("city", "City", Kind.TEXT, aliases=("city", "town"), max_length=100),
-    TargetField("languages", "Languages", Kind.LANGUAGES, aliases=("languages", "language", "lang", "langs")),
-    TargetField("niches", "Niches", Kind.NICHES, aliases=("niches", "niche", "categories", "category")),
-    TargetField("hashtags", "Hashtags", Kind.HASHTAGS, aliases=("hashtags", "tags", "tophashtags")),
-    TargetField(
-        "is_verified",
-        "Verified",
-        Kind.BOOL,
-        aliases=("verified", "isverified", "authormeta.verified", "author.verified", "user.verified"),
-    ),
-    TargetField(
-        "contact_email",
-        "Contact e-mail",
-        Kind.EMAIL,
-        aliases=("email", "contactemail", "emailaddress", "mail", "businessemail"),
-        max_length=254,
-    ),
-    TargetField(
-        "avatar_url",
-        "Avatar URL",
-        Kind.URL,
-        aliases=(
-            "avatar",
-            "avatarurl",
-            "avatarthumb",
-            "authormeta.avatar",
-            "author.avatarthumb",
-            "author.avatarmedium",
-            "author.avatarlarger",
-            "user.avatarthumb",
-            "user.avatarmedium",
-            "user.avatarlarger",
-            "profilepicture",
-            "profilepic",
-            "profileimage",
-        ),
-        max_length=500,
-    ),
+    TargetField("handle", "Handle", Kind.HANDLE, max_length=64),
+    TargetField("display_name", "Display name", Kind.TEXT, max_length=150),
+    TargetField("follower_count", "Followers", Kind.COUNT, max_value=_BIGINT_MAX),
+    TargetField("following_count", "Following", Kind.COUNT, max_value=_BIGINT_MAX),
+    TargetField("likes_count", "Total likes", Kind.COUNT, max_value=_BIGINT_MAX),
+    TargetField("video_count", "Videos", Kind.COUNT, max_value=_INT_MAX),
+    TargetField("bio", "Bio", Kind.TEXT, max_length=5000),
+    TargetField("country", "Country", Kind.COUNTRY),
+    TargetField("region", "Region", Kind.TEXT, max_length=100),
+    TargetField("city", "City", Kind.TEXT, max_length=100),
+    TargetField("languages", "Languages", Kind.LANGUAGES),
+    TargetField("niches", "Niches", Kind.NICHES),
+    TargetField("hashtags", "Hashtags", Kind.HASHTAGS),
+    TargetField("is_verified", "Verified", Kind.BOOL),
+    TargetField("contact_email", "Contact e-mail", Kind.EMAIL, max_length=254),
+    TargetField("avatar_url", "Avatar URL", Kind.URL, max_length=500),
 )
 
 VIDEO_FIELDS: tuple[TargetField, ...] = (
-    TargetField(
-        "video_id",
-        "Video ID",
-        Kind.VIDEO_ID,
-        is_video=True,
-        aliases=("videoid", "video.id", "itemid", "awemeid", "postid", "id"),
-        max_length=64,
-    ),
-    TargetField(
-        "posted_at",
-        "Posted at",
-        Kind.DATETIME,
-        is_video=True,
-        aliases=("createtime", "createtimeiso", "postedat", "createdat", "publishedat", "uploaddate", "date"),
-    ),
-    TargetField(
-        "caption",
-        "Caption",
-        Kind.TEXT,
-        is_video=True,
-        aliases=("text", "desc", "caption", "description", "title"),
-        max_length=10_000,
-    ),
-    TargetField(
-        "video_hashtags",
-        "Video hashtags",
-        Kind.HASHTAGS,
-        is_video=True,
-        aliases=("hashtags", "challenges", "textextra", "tags"),
-    ),
-    TargetField(
-        "views",
-        "Views",
-        Kind.COUNT,
-        is_video=True,
-        aliases=("plays", "views", "playcount", "stats.playcount", "viewcount", "videoviews"),
-        max_value=_BIGINT_MAX,
-    ),
-    TargetField(
-        "likes",
-        "Likes",
-        Kind.COUNT,
-        is_video=True,
-        aliases=("likes", "diggcount", "stats.diggcount", "likecount", "diggs", "hearts"),
-        max_value=_BIGINT_MAX,
-    ),
-    TargetField(
-        "comments",
-        "Comments",
-        Kind.COUNT,
-        is_video=True,
-        aliases=("comments", "commentcount", "stats.commentcount"),
-        max_value=_BIGINT_MAX,
-    ),
-    TargetField(
-        "shares",
-        "Shares",
-        Kind.COUNT,
-        is_video=True,
-        aliases=("shares", "sharecount", "stats.sharecount"),
-        max_value=_BIGINT_MAX,
-    ),
-    TargetField(
-        "saves",
-        "Saves",
-        Kind.COUNT,
-        is_video=True,
-        aliases=("saves", "collectcount", "stats.collectcount", "savecount", "bookmarks"),
-        max_value=_BIGINT_MAX,
-    ),
-    TargetField(
-        "duration_s",
-        "Duration (s)",
-        Kind.DURATION,
-        is_video=True,
-        aliases=("duration", "videometa.duration", "video.duration", "lengthseconds"),
-        max_value=_INT_MAX,
-    ),
-    TargetField(
-        "sound",
-        "Sound",
-        Kind.TEXT,
-        is_video=True,
-        aliases=("sound", "musicmeta.musicname", "music.title", "music", "song", "musicname"),
-        max_length=200,
-    ),
-    TargetField(
-        "share_url",
-        "Video URL",
-        Kind.URL,
-        is_video=True,
-        aliases=("webvideourl", "videourl", "shareurl", "url", "link"),
-        max_length=500,
-    ),
-    TargetField(
-        "is_paid_partnership",
-        "Paid partnership",
-        Kind.BOOL,
-        is_video=True,
-        aliases=("ispaidpartnership", "paidpartnership", "isad", "ad", "sponsored", "branded", "brandedcontent"),
-    ),
+    TargetField("video_id", "Video ID", Kind.VIDEO_ID, is_video=True, max_length=64),
+    TargetField("posted_at", "Posted at", Kind.DATETIME, is_video=True),
+    # When the file's counts were read: the time of the stats snapshot (the import's time without it).
+    TargetField("captured_at", "Stats captured at", Kind.DATETIME, is_video=True),
+    TargetField("caption", "Caption", Kind.TEXT, is_video=True, max_length=10_000),
+    TargetField("video_hashtags", "Video hashtags", Kind.HASHTAGS, is_video=True),
+    TargetField("views", "Views", Kind.COUNT, is_video=True, max_value=_BIGINT_MAX),
+    TargetField("likes", "Likes", Kind.COUNT, is_video=True, max_value=_BIGINT_MAX),
+    TargetField("comments", "Comments", Kind.COUNT, is_video=True, max_value=_BIGINT_MAX),
+    TargetField("shares", "Shares", Kind.COUNT, is_video=True, max_value=_BIGINT_MAX),
+    TargetField("saves", "Saves", Kind.COUNT, is_video=True, max_value=_BIGINT_MAX),
+    TargetField("duration_s", "Duration (s)", Kind.DURATION, is_video=True, max_value=_INT_MAX),
+    TargetField("sound", "Sound", Kind.TEXT, is_video=True, max_length=200),
+    TargetField("share_url", "Video URL", Kind.URL, is_video=True, max_length=500),
+    TargetField("is_paid_partnership", "Paid partnership", Kind.BOOL, is_video=True),
 )
 
 TARGET_FIELDS: dict[str, TargetField] = {f.name: f for f in (*CREATOR_FIELDS, *VIDEO_FIELDS)}
 CREATOR_FIELD_NAMES = tuple(f.name for f in CREATOR_FIELDS if f.name != "handle")
 VIDEO_STATS_FIELDS = ("views", "likes", "comments", "shares", "saves")
 
-# Columns that only a per-video file has: with one of them, a plain `id` column is the video's id.
-_VIDEO_SIGNALS = {
-    "playcount",
-    "stats.playcount",
-    "plays",
-    "views",
-    "diggcount",
-    "stats.diggcount",
-    "text",
-    "desc",
-    "caption",
-    "createtime",
-    "createtimeiso",
-    "webvideourl",
-    "videometa.duration",
-}
-_EXPLICIT_VIDEO_IDS = {"videoid", "video.id", "itemid", "awemeid", "postid"}
-
 
 def normalize_column(name: str) -> str:
-    """`Follower Count`, `follower_count` and `followerCount` compare equal; dots separate nesting levels."""
+    """`Follower Count`, `follower_count` and `followerCount` compare equal; dots separate nesting levels.
+    (The matching itself goes further: creators.import_synonyms.)"""
     return re.sub(r"[\s_\-]+", "", str(name)).lower()
 
 
 def detect_layout(columns: Iterable[str]) -> Layout:
     """Per-video when a video id column is present (`videoId`, `itemId`, … or a plain `id` beside video
-    columns such as `playCount` or `text`)."""
-    normalized = {normalize_column(c) for c in columns}
-    if normalized & _EXPLICIT_VIDEO_IDS:
-        return Layout.VIDEOS
-    if "id" in normalized and normalized & _VIDEO_SIGNALS:
-        return Layout.VIDEOS
-    return Layout.CREATORS
+    columns such as `playCount`, `text` or `n_plays`)."""
+    return Layout.VIDEOS if has_video_id_column(columns) else Layout.CREATORS
 
 
 def layout_of(mapping: Mapping[str, str]) -> Layout:
     return Layout.VIDEOS if mapping.get("video_id") else Layout.CREATORS
 
 
+def fields_in_matching_order(layout: Layout) -> tuple[TargetField, ...]:
+    """The fields a file of this layout can fill, in the order they choose columns: in a per-video file
+    the video's own fields first (so `likes` is the video's likes), and hashtags are the video's."""
+    if layout is Layout.CREATORS:
+        return CREATOR_FIELDS
+    return (*VIDEO_FIELDS, *(f for f in CREATOR_FIELDS if f.name != "hashtags"))
+
+
 def suggest_mapping(columns: Sequence[str]) -> dict[str, str]:
-    """target field -> source column, from the column names alone. Each column maps to one field;
-    in a per-video file the video's own fields are matched first (so `likes` is the video's likes)."""
-    by_normalized: dict[str, str] = {}
-    for column in columns:
-        by_normalized.setdefault(normalize_column(column), column)
-    layout = detect_layout(columns)
-    fields = (*VIDEO_FIELDS, *CREATOR_FIELDS) if layout is Layout.VIDEOS else CREATOR_FIELDS
-    used: set[str] = set()
-    mapping: dict[str, str] = {}
-    for target in fields:
-        for alias in target.aliases:
-            found = by_normalized.get(alias)
-            if found is not None and found not in used:
-                if target.name == "hashtags" and layout is Layout.VIDEOS:
-                    continue  # in a per-video file the hashtags are the video's
-                mapping[target.name] = found
-                used.add(found)
-                break
-    return mapping
+    """target field -> source column, from the column names alone (creators.import_synonyms). Each
+    column maps to one field."""
+    fields = fields_in_matching_order(detect_layout(columns))
+    found = match_columns(columns, [(target.name, not target.is_video) for target in fields])
+    return {target.name: found[target.name] for target in fields if target.name in found}
 
 
 def validate_mapping(mapping: Mapping[str, str], columns: Sequence[str]) -> dict[str, list[str]]:
@@ -470,6 +206,8 @@ _LANGUAGE_NAMES = {
     "ukrainian": "uk",
     "hebrew": "he",
 }
+_COUNT_SUFFIXES = frozenset("kmb")
+_NO_VALUE = frozenset({"", "-", "nan", "none", "n/a", "—"})
 _TRUE = {"true", "yes", "y", "1", "t", "verified", "x", "✓"}
 _FALSE = {"false", "no", "n", "0", "f", "", "none", "-"}
 # TikTok launched internationally in 2017; anything posted earlier is a misread date.
@@ -585,13 +323,37 @@ def parse_datetime(raw: Any, *, now: datetime) -> datetime:
     return value
 
 
-def parse_duration(raw: Any) -> int | None:
+def parse_scaled_count(raw: Any, *, factor: Decimal, max_value: int = _BIGINT_MAX) -> int | None:
+    """A count in a column whose name gives its unit (`Followers (K)`: 12.5 is 12,500). A cell that
+    carries its own suffix (`1.2M`) is read as written."""
+    text = str(raw).strip().lower() if not isinstance(raw, bool) else ""
+    if isinstance(raw, bool) or (text and text[-1] in _COUNT_SUFFIXES):
+        return parse_count_value(raw, max_value=max_value)
+    if text in _NO_VALUE:
+        return None
+    try:
+        number = Decimal(text.replace(",", "").replace("_", ""))
+    except InvalidOperation as exc:
+        raise RowError(f"{raw!r} is not a number") from exc
+    if not number.is_finite():
+        raise RowError(f"{raw!r} is not a number")
+    if number < 0:
+        raise RowError(f"{text!r} is negative; counts start at 0")
+    value = int((number * factor).to_integral_value(ROUND_HALF_UP))
+    if value > max_value:
+        raise RowError(f"{value} is too large")
+    return value
+
+
+def parse_duration(raw: Any, *, seconds_per_unit: Decimal | None = None) -> int | None:
     if isinstance(raw, str) and ":" in raw:
         match = _DURATION_RE.fullmatch(raw.strip())
         if not match:
             raise RowError(f"{raw!r} is not a duration (write seconds or m:ss)")
         hours, minutes, seconds = (int(part or 0) for part in match.groups())
         return hours * 3600 + minutes * 60 + seconds
+    if seconds_per_unit is not None and seconds_per_unit != 1:
+        return parse_scaled_count(raw, factor=seconds_per_unit, max_value=_INT_MAX)
     return parse_count_value(raw, max_value=_INT_MAX)
 
 
@@ -702,18 +464,21 @@ class RecordParser:
             if not column or name == "handle" or name not in TARGET_FIELDS:
                 continue
             target = TARGET_FIELDS[name]
-            (video if target.is_video else creator).append((name, column, self._parser_for(target)))
+            (video if target.is_video else creator).append((name, column, self._parser_for(target, column)))
         self.creator_parsers: _FieldParsers = tuple(creator)
         self.video_parsers: _FieldParsers | None = tuple(video) if self.layout is Layout.VIDEOS else None
         self.video_id_column = mapping.get("video_id", "")
 
-    def _parser_for(self, target: TargetField) -> _Parser:
+    def _parser_for(self, target: TargetField, column: str) -> _Parser:
         max_length = target.max_length
         max_value = target.max_value or _BIGINT_MAX
         now = self.now
         known = self.known_niches
         kind = target.kind
         if kind is Kind.COUNT:
+            factor = unit_factor(column)  # `Followers (K)`
+            if factor is not None:
+                return lambda raw, warnings, column: parse_scaled_count(raw, factor=factor, max_value=max_value)
             return lambda raw, warnings, column: parse_count_value(raw, max_value=max_value)
         if kind is Kind.TEXT:
 
@@ -760,7 +525,8 @@ class RecordParser:
         if kind is Kind.VIDEO_ID:
             return lambda raw, warnings, column: parse_video_id(raw)
         if kind is Kind.DURATION:
-            return lambda raw, warnings, column: parse_duration(raw)
+            seconds_per_unit = unit_factor(column, duration=True)  # `Duration (min)`
+            return lambda raw, warnings, column: parse_duration(raw, seconds_per_unit=seconds_per_unit)
         raise ValueError(f"no parser for {kind}")  # pragma: no cover - every Kind is handled above
 
     def parse(self, record: Mapping[str, Any], row: int) -> ParsedRow | RejectedRow:

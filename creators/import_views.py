@@ -16,6 +16,7 @@ from creators.import_files import ImportFileError
 from creators.import_forms import ACCEPT, ImportMappingForm, ImportUploadForm
 from creators.import_mapping import CREATOR_FIELDS, VIDEO_FIELDS, Layout, layout_of
 from creators.import_rejects import write_rejects_csv
+from creators.import_unmapped import unmapped_context
 from creators.models import ImportJob
 
 # How many rejected rows the job page lists; the CSV download has them all (up to 10,000).
@@ -88,6 +89,7 @@ def import_mapping(request: WorkspaceRequest, import_job_pk: int) -> HttpRespons
         "is_per_video": layout_of({"video_id": video_id_column}) is Layout.VIDEOS,
         "show_video_fields": layout_of({"video_id": video_id_column}) is Layout.VIDEOS
         or any(target.name in form.errors for target in VIDEO_FIELDS),
+        **unmapped_context(job.unmapped_columns),
     }
     return render(request, "creators/import_mapping.html", context, status=status)
 
@@ -102,7 +104,12 @@ def _job_with_preview(request: WorkspaceRequest, import_job_pk: int) -> ImportJo
 def import_detail(request: WorkspaceRequest, import_job_pk: int) -> HttpResponse:
     job = _job_with_preview(request, import_job_pk)
     mapping = [(t.label, job.mapping[t.name]) for t in (*CREATOR_FIELDS, *VIDEO_FIELDS) if job.mapping.get(t.name)]
-    context = {"job": job, "rejects_on_page": REJECTS_ON_PAGE, "mapping": mapping}
+    context = {
+        "job": job,
+        "rejects_on_page": REJECTS_ON_PAGE,
+        "mapping": mapping,
+        **unmapped_context(job.unmapped_columns),
+    }
     return render(request, "creators/import_detail.html", context)
 
 

@@ -60,6 +60,7 @@ from creators.import_mapping import (
     suggest_mapping,
     validate_mapping,
 )
+from creators.import_unmapped import unmapped_columns
 from creators.models import ImportJob, Niche, Platform
 from creators.provenance import WRITABLE_BY_IMPORT, import_source, protected_sql, video_import_allowed_sql
 from creators.search_text import search_document
@@ -92,8 +93,9 @@ _CREATOR_COLUMNS: dict[str, str] = {
     "avatar_url": "text",
 }
 _SEARCH_INPUTS = ("display_name", "bio", "hashtags")
-# What a new creator gets for a column the file leaves empty, by SQL type (the model's defaults).
-_SQL_DEFAULTS = {"text": "''", "bigint": "0", "integer": "0", "varchar[]": "'{}'", "boolean": "false"}
+# What a new creator gets for a column the file leaves empty, by SQL type (the model's defaults). A count
+# the file does not give is unknown, NULL, never 0 (docs/import.md, "Unknown is not zero").
+_SQL_DEFAULTS = {"text": "''", "bigint": "NULL", "integer": "NULL", "varchar[]": "'{}'", "boolean": "false"}
 
 # Video target -> (staging SQL type, Video column, SQL default for a new video).
 _VIDEO_COLUMNS: dict[str, tuple[str, str, str]] = {
@@ -179,18 +181,20 @@ def create_import_job(*, workspace: Workspace, by: User, upload: UploadedFile) -
     binary.seek(0)
     try:
         file_format = detect_format(name, binary.read(64 * 1024))
-        columns = preview(binary, file_format).columns
+        file_preview = preview(binary, file_format)
     except ImportFileError as exc:
         exc.fields = {"file": [exc.message]}
         raise
     binary.seek(0)
+    mapping = suggest_mapping(file_preview.columns)
     with transaction.atomic():
         job = ImportJob(
             workspace=workspace,
             created_by=by,
             original_name=name[-255:],
             file_format=file_format,
-            mapping=suggest_mapping(columns),
+            mapping=mapping,
+            unmapped_columns=_unmapped_json(file_preview, mapping),
             status=ImportJob.Status.MAPPING,
         )
         job.file.save(name, File(binary, name=name), save=False)
@@ -216,19 +220,26 @@ def confirm_import_mapping(*, import_job: ImportJob, mapping: dict[str, str], by
     if job.status != ImportJob.Status.MAPPING:
         raise ImportFileError("This import has already been queued.", code=ImportErrorCode.NOT_MAPPING)
     mapping = {target: column for target, column in mapping.items() if column}
-    errors = validate_mapping(mapping, preview_import_file(import_job=job).columns)
+    file_preview = preview_import_file(import_job=job)
+    errors = validate_mapping(mapping, file_preview.columns)
     if errors:
         raise ImportFileError(
             "The mapping needs a fix before the import can start.", code=ImportErrorCode.BAD_MAPPING, fields=errors
         )
     job.mapping = mapping
+    job.unmapped_columns = _unmapped_json(file_preview, mapping)  # what this mapping leaves out
     job.status = ImportJob.Status.QUEUED
-    job.save(update_fields=["mapping", "status", "updated_at"])
+    job.save(update_fields=["mapping", "unmapped_columns", "status", "updated_at"])
     record_audit_event(
         workspace=job.workspace, actor=by, action="import.queued", target=job.original_name, data={"mapping": mapping}
     )
     run_import_job_task.delay_on_commit(job.pk)
     return job
+
+
+def _unmapped_json(file_preview: FilePreview, mapping: dict[str, str]) -> list[dict[str, str]]:
+    found = unmapped_columns(columns=file_preview.columns, samples=file_preview.samples, mapping=mapping)
+    return [column.as_json() for column in found]
 
 
 @contextmanager
@@ -888,6 +899,8 @@ def _stage_videos(cursor: Any, rows: list[ParsedRow], *, mapping: dict[str, str]
     """COPY a chunk's videos into their temporary staging table."""
     video_fields = [name for name in _VIDEO_COLUMNS if mapping.get(name)]
     stats_fields = [name for name in VIDEO_STATS_FIELDS if mapping.get(name)]
+    # When the file says when its counts were read, the snapshot carries that time (else the import's).
+    stats_fields += ["captured_at"] if mapping.get("captured_at") else []
     staged = ["handle", "video_id", *video_fields, *stats_fields]
     cursor.execute("DROP TABLE IF EXISTS pg_temp.video_import_staging")
     cursor.execute(
@@ -895,11 +908,16 @@ def _stage_videos(cursor: Any, rows: list[ParsedRow], *, mapping: dict[str, str]
         + ", ".join(f"{name} {sql_type}" for name, (sql_type, _column, _default) in _VIDEO_COLUMNS.items())
         + ", "
         + ", ".join(f"{name} bigint" for name in VIDEO_STATS_FIELDS)
-        + ") ON COMMIT DROP"
+        + ", captured_at timestamptz) ON COMMIT DROP"
     )
     with cursor.copy(f"COPY video_import_staging ({', '.join(staged)}) FROM STDIN") as copy:
         copy.set_types(
-            ["text", "text", *(_VIDEO_COLUMNS[name][0] for name in video_fields), *("bigint" for _ in stats_fields)]
+            [
+                "text",
+                "text",
+                *(_VIDEO_COLUMNS[name][0] for name in video_fields),
+                *("timestamptz" if name == "captured_at" else "bigint" for name in stats_fields),
+            ]
         )
         for row in rows:
             video = row.video or {}
@@ -974,19 +992,21 @@ def _apply_videos(
     )
     snapshots = 0
     if stats_fields:
-        # A snapshot only when the counts differ from the latest one: importing the same file twice
-        # (or a file with old numbers) adds nothing.
+        # A snapshot only when the counts differ from the one before its capture time (the file's, or
+        # this import's): importing the same file twice (or a file with old numbers) adds nothing.
         cursor.execute(
             """
             INSERT INTO creators_videostats (video_id, captured_at, views, likes, comments, shares, saves)
-            SELECT v.id, %(captured_at)s, COALESCE(s.views, last.views, 0), COALESCE(s.likes, last.likes, 0),
+            SELECT v.id, COALESCE(s.captured_at, %(captured_at)s),
+                COALESCE(s.views, last.views, 0), COALESCE(s.likes, last.likes, 0),
                 COALESCE(s.comments, last.comments, 0), COALESCE(s.shares, last.shares, 0),
                 COALESCE(s.saves, last.saves)
             FROM video_import_staging s
             JOIN creators_video v ON v.creator_id = s.creator_id AND v.platform_video_id = s.video_id
             LEFT JOIN LATERAL (
                 SELECT x.views, x.likes, x.comments, x.shares, x.saves FROM creators_videostats x
-                WHERE x.video_id = v.id ORDER BY x.captured_at DESC LIMIT 1
+                WHERE x.video_id = v.id AND x.captured_at <= COALESCE(s.captured_at, %(captured_at)s)
+                ORDER BY x.captured_at DESC LIMIT 1
             ) last ON true
             WHERE num_nonnulls(s.views, s.likes, s.comments, s.shares, s.saves) > 0
                 AND (last.views IS NULL OR (

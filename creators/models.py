@@ -64,10 +64,12 @@ class Creator(TimeStampedModel):
         blank=True,
         help_text="The creator's most used hashtags, without #.",
     )
-    follower_count = models.BigIntegerField(default=0)
-    following_count = models.BigIntegerField(default=0)
-    likes_count = models.BigIntegerField(default=0)
-    video_count = models.IntegerField(default=0)
+    # NULL is "unknown", never 0: a file without a followers column, a creator not synced yet. Unknown
+    # counts sort last, fall in no tier and are left out of averages (docs/import.md, "Unknown is not zero").
+    follower_count = models.BigIntegerField(null=True, blank=True)
+    following_count = models.BigIntegerField(null=True, blank=True)
+    likes_count = models.BigIntegerField(null=True, blank=True)
+    video_count = models.IntegerField(null=True, blank=True)
     is_verified = models.BooleanField(default=False)
     first_seen_at = models.DateTimeField(null=True, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
@@ -121,7 +123,8 @@ class Creator(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["-follower_count", "id"], name="creator_followers_idx"),
+            # NULLS LAST, like every sort of discovery: unknown counts after every known one.
+            models.Index(models.F("follower_count").desc(nulls_last=True), "id", name="creator_followers_idx"),
             models.Index(models.F("score").desc(nulls_last=True), "id", name="creator_score_idx"),
             models.Index(models.F("engagement_rate").desc(nulls_last=True), "id", name="creator_er_idx"),
             models.Index(models.F("growth_30d").desc(nulls_last=True), "id", name="creator_growth_idx"),
@@ -131,7 +134,10 @@ class Creator(TimeStampedModel):
             models.Index(models.F("engagement_rate").asc(nulls_last=True), "id", name="creator_er_asc_idx"),
             models.Index(models.F("growth_30d").asc(nulls_last=True), "id", name="creator_growth_asc_idx"),
             models.Index(models.F("last_posted_at").asc(nulls_last=True), "id", name="creator_recent_asc_idx"),
-            models.Index(fields=["country", "-follower_count"], name="creator_country_idx"),
+            models.Index(models.F("follower_count").asc(nulls_last=True), "id", name="creator_followers_asc_idx"),
+            models.Index(
+                models.F("country"), models.F("follower_count").desc(nulls_last=True), name="creator_country_idx"
+            ),
             models.Index(fields=["id"], condition=models.Q(score_stale=True), name="creator_score_stale_idx"),
             models.Index(Upper("city"), name="creator_city_upper_idx"),  # the city filter is case-insensitive
             GinIndex(fields=["niches"], name="creator_niches_gin"),
@@ -440,6 +446,9 @@ class ImportJob(WorkspaceOwned):
     videos_unchanged_count = models.IntegerField(default=0)
     snapshots_created_count = models.IntegerField(default=0)
     rejects = models.JSONField(default=list, blank=True)  # [{"row": 12, "reason": "..."}], first 10,000
+    # Columns left out of the mapping that look like numbers or dates (creators.import_unmapped):
+    # [{"column": "Avg. views", "kind": "numbers", "suggestion": ""}], for the mapping and job pages.
+    unmapped_columns = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -50,6 +50,8 @@ from creators.models import (
 from creators.portal_access import creator_for_account
 
 TIER_LABELS = {"nano": "Nano", "micro": "Micro", "macro": "Macro", "mega": "Mega"}
+# A creator whose follower count is unknown (NULL) is in no tier: shown as such, never counted in one.
+TIER_UNKNOWN = "unknown"
 TIER_MEDIANS_CACHE_SECONDS = 600  # medians move only when a scoring run rewrites engagement rates
 FOLLOWER_GROWTH_DAYS = 90
 RECENT_VIDEOS = 24  # the views-per-video chart; the table shows the first RECENT_VIDEOS_IN_TABLE
@@ -62,7 +64,7 @@ AUDIENCE_TOP_ENTRIES = 8
 
 
 def list_creators(*, search: str = "") -> QuerySet[Creator]:
-    creators = Creator.objects.order_by("-follower_count", "pk")
+    creators = Creator.objects.order_by(F("follower_count").desc(nulls_last=True), "pk")
     if search:
         term = search.strip().lstrip("@")
         creators = creators.filter(Q(handle__icontains=term) | Q(display_name__icontains=term))
@@ -94,8 +96,10 @@ def tier_bounds() -> dict[str, tuple[int, int | None]]:
     }
 
 
-def tier_of(follower_count: int) -> str:
-    """The tier a follower count falls in (lower bounds inclusive)."""
+def tier_of(follower_count: int | None) -> str:
+    """The tier a follower count falls in (lower bounds inclusive); TIER_UNKNOWN for an unknown count."""
+    if follower_count is None:
+        return TIER_UNKNOWN
     for name, (low, high) in tier_bounds().items():
         if follower_count >= low and (high is None or follower_count < high):
             return name
@@ -109,7 +113,7 @@ def _tier_q(name: str) -> Q:
 
 def tier_expression(prefix: str = "") -> Case:
     """The tier name of a creator row as SQL (prefix "creator__" from a related model)."""
-    whens = []
+    whens = [When(Q(**{f"{prefix}follower_count__isnull": True}), then=Value(TIER_UNKNOWN))]
     for name, (low, high) in tier_bounds().items():
         condition = Q(**{f"{prefix}follower_count__gte": low})
         if high is not None:
@@ -190,7 +194,7 @@ class TierComparison:
 
     @property
     def tier_label(self) -> str:
-        return TIER_LABELS[self.tier]
+        return TIER_LABELS.get(self.tier, "Unknown tier")
 
     @property
     def ratio(self) -> float | None:
@@ -236,7 +240,9 @@ class TierComparison:
 def compare_with_tier(*, creator: Creator) -> TierComparison:
     tier = tier_of(creator.follower_count)
     rate = float(creator.engagement_rate) if creator.engagement_rate is not None else None
-    return TierComparison(tier=tier, median_engagement_rate=tier_engagement_medians()[tier], engagement_rate=rate)
+    # An unknown follower count has no tier to compare with: no median.
+    median = tier_engagement_medians().get(tier) if tier != TIER_UNKNOWN else None
+    return TierComparison(tier=tier, median_engagement_rate=median, engagement_rate=rate)
 
 
 # --- Similar creators ---------------------------------------------------------------------------
@@ -282,9 +288,13 @@ def similar_creators(*, creator: Creator, limit: int = SIMILAR_CREATORS) -> list
     if creator.niches:
         candidates = candidates.filter(niches__overlap=creator.niches)
     elif creator.country:
+        # Ordered like the country/followers index (NULLS LAST), so the pool is read from it; a creator of
+        # unknown size is compared with the biggest of its country.
+        tier = tier_of(creator.follower_count)
+        in_tier = candidates.filter(_tier_q(tier)) if tier != TIER_UNKNOWN else candidates
         pool = (
-            candidates.filter(_tier_q(tier_of(creator.follower_count)), country=creator.country)
-            .order_by("-follower_count")
+            in_tier.filter(country=creator.country)
+            .order_by(F("follower_count").desc(nulls_last=True))
             .values("pk")[:SIMILAR_FALLBACK_POOL]
         )
         candidates = Creator.objects.filter(pk__in=pool)
@@ -317,8 +327,12 @@ def similar_creators(*, creator: Creator, limit: int = SIMILAR_CREATORS) -> list
         )
     else:
         audience_match = Value(0.0)
-    same_tier = Case(
-        When(_tier_q(tier_of(creator.follower_count)), then=Value(1)), default=Value(0), output_field=IntegerField()
+    same_tier: Any = (
+        Case(
+            When(_tier_q(tier_of(creator.follower_count)), then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        if creator.follower_count is not None
+        else Value(0)  # an unknown size shares no tier
     )
     ranked = candidates.annotate(
         niche_overlap=niche_overlap,
@@ -407,6 +421,8 @@ class CreatorProfile:
 
     @property
     def tier_range(self) -> str:
+        if self.engagement.tier not in tier_bounds():
+            return "follower count unknown"
         low, high = tier_bounds()[self.engagement.tier]
         return f"{_compact(low)}+ followers" if high is None else f"{_compact(low)} to {_compact(high)} followers"
 
@@ -444,8 +460,11 @@ def _compact(count: int) -> str:
     return str(count)
 
 
-def compact_count(count: int) -> str:
-    """A count short enough for a stat tile: 950, 12.3K, 47.3M (one decimal below 100 of the unit)."""
+def compact_count(count: int | None) -> str:
+    """A count short enough for a stat tile: 950, 12.3K, 47.3M (one decimal below 100 of the unit); "—"
+    for an unknown count."""
+    if count is None:
+        return "—"
     for size, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "K")):
         if count >= size:
             value = count / size

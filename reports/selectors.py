@@ -58,7 +58,8 @@ ZERO = Decimal(0)
 BOOKED_STAGES = frozenset({Stage.CONTRACTED, Stage.CONTENT_IN_REVIEW, Stage.APPROVED, Stage.LIVE, Stage.PAID})
 # A shipment's product has left the warehouse once shipped; a returned one was sent too.
 SENT_SHIPMENTS = (Shipment.Status.SHIPPED, Shipment.Status.DELIVERED, Shipment.Status.RETURNED)
-TIER_ORDER = ("nano", "micro", "macro", "mega")
+# "unknown": creators whose follower count is not known (NULL), a segment of their own, listed last.
+TIER_ORDER = ("nano", "micro", "macro", "mega", "unknown")
 
 _MONEY_SUM = DecimalField(max_digits=MONEY_MAX_DIGITS + 4, decimal_places=MONEY_DECIMAL_PLACES)  # room for sums
 
@@ -130,7 +131,7 @@ class CreatorRow(Figures):
     collaboration_id: int = 0
     creator_id: int = 0
     handle: str = ""
-    follower_count: int = 0
+    follower_count: int | None = None  # None: unknown
     niches: list[str] = field(default_factory=list)
     stage: str = ""
     stage_label: str = ""

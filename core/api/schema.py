@@ -1,6 +1,7 @@
 """Document the error envelope on every operation, so clients (and the schema fuzz test) know
-that any call can answer 400/401/403/404/429 with `{"error": {"code", "message", "fields"}}`; a 429
-(core.api.throttling) also says in Retry-After how many seconds to wait."""
+that any call can answer 400/401/403/404/429, and one with a body 415, with
+`{"error": {"code", "message", "fields"}}`; a 429 (core.api.throttling) also says in Retry-After how
+many seconds to wait."""
 
 from typing import Any
 
@@ -26,6 +27,7 @@ ERROR_STATUSES = {
     "404": "Not found in this workspace",
     "429": "Too many requests for this token, user or IP address; retry after Retry-After seconds",
 }
+UNSUPPORTED_MEDIA_TYPE = "Unsupported media type: send JSON, form data or multipart"
 # Only on the 429: DRF sets it from the throttle's wait.
 RESPONSE_HEADERS = {
     "429": {
@@ -47,4 +49,6 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                 response = responses.setdefault(status, {"description": description, "content": reference})
                 if status in RESPONSE_HEADERS:
                     response.setdefault("headers", {}).update(RESPONSE_HEADERS[status])
+            if "requestBody" in operation:  # a body DRF's parsers cannot read (e.g. a broken multipart)
+                responses.setdefault("415", {"description": UNSUPPORTED_MEDIA_TYPE, "content": reference})
     return result

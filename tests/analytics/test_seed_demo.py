@@ -1,22 +1,15 @@
-import csv
-
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import F, Max, Sum
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, User, Workspace
 from analytics.demo_data import DEMO_CREATORS_FILE
+from analytics.demo_index import DEMO_CREATOR_HANDLE, FEATURED
 from creators.models import AudienceProfile, Creator, FollowerSnapshot, PortalGrant, VideoStats
 from creators.selectors import creator_for_user
 
 pytestmark = pytest.mark.django_db
-
-
-def _file_rows():
-    with open(settings.DEMO_DATA_DIR / DEMO_CREATORS_FILE, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _state():
@@ -32,25 +25,57 @@ def _state():
 
 
 SYNTHETIC = 40
+# The real file's header, as it is: seed_demo reads Username, Country and Followers ("78.9m", "856.3k").
+REAL_FILE_HEADER = (
+    "Rank,Username,Country,Followers,Views,Likes,Engagement,Brand Account,Gender,Age,Ethnicity,Famous,Genre,LGBTQ"
+)
 
 
-def test_seed_demo_loads_every_creator_of_the_file_and_is_idempotent():
+def test_seed_demo_needs_no_file_and_loads_the_named_and_generated_creators_idempotently(settings):
+    settings.DEMO_DATA_DIR = None  # the default: nothing outside the repository
+
     call_command("seed_demo", force=True, synthetic=SYNTHETIC, verbosity=0)
     first = _state()
     call_command("seed_demo", force=True, synthetic=SYNTHETIC, verbosity=0)
+
     assert _state() == first
-    rows = _file_rows()
-    assert Creator.objects.count() == len(rows) + SYNTHETIC
-    top = rows[0]
-    creator = Creator.objects.get(handle=top["Username"].lstrip("@").lower())
-    # "78.9m" in the file, read independently here
-    assert creator.follower_count == round(float(top["Followers"].rstrip("m")) * 1_000_000)
+    assert Creator.objects.count() == len(FEATURED) + SYNTHETIC
+    # The celebrity-like accounts top the index, verified, with tens of millions of followers.
+    top = list(Creator.objects.order_by("-follower_count").values_list("follower_count", "is_verified")[:10])
+    assert all(followers >= 10_000_000 and verified for followers, verified in top)
     assert Workspace.objects.count() == 2
     demo_account = User.objects.get(email="creator@demo.creatordesk.test")
-    assert creator_for_user(user=demo_account).handle == "zachking"
+    assert creator_for_user(user=demo_account).handle == DEMO_CREATOR_HANDLE
     # Staff granted the demo brand, and only it: every brand takes a TikTok sign-in as the handle.
     grants = PortalGrant.objects.filter(user=demo_account)
     assert list(grants.values_list("workspace__slug", "method")) == [("glow-skincare", "staff")]
+
+
+def test_seed_demo_adds_the_real_file_when_demo_data_dir_holds_it(settings, tmp_path):
+    (tmp_path / DEMO_CREATORS_FILE).write_text(
+        REAL_FILE_HEADER + "\n"
+        '1,@Dancing.Dana,U.S.A,78.9m,38.3m,6.1m,16.60%,0,Female,16,White,0,"Dancing, Lipsyncing",0\n'
+        "2,@cookwithkofi,Ghana,856.3k,1.2m,98.1k,11.5%,0,Male,30,Black,0,Cooking,0\n",
+        encoding="utf-8",
+    )
+    settings.DEMO_DATA_DIR = tmp_path
+
+    call_command("seed_demo", force=True, synthetic=SYNTHETIC, verbosity=0)
+
+    assert Creator.objects.count() == 2 + len(FEATURED) + SYNTHETIC
+    dana = Creator.objects.get(handle="dancing.dana")
+    assert (dana.follower_count, dana.country) == (78_900_000, "US")
+    assert Creator.objects.get(handle="cookwithkofi").follower_count == 856_300
+
+
+def test_seed_demo_refuses_a_demo_data_dir_without_the_file_and_writes_nothing(settings, tmp_path):
+    settings.DEMO_DATA_DIR = tmp_path / "nowhere"
+
+    with pytest.raises(CommandError, match=rf"DEMO_DATA_DIR is set, but .*{DEMO_CREATORS_FILE} does not exist"):
+        call_command("seed_demo", force=True, synthetic=SYNTHETIC, verbosity=0)
+
+    assert not Creator.objects.exists()
+    assert not User.objects.exists()
 
 
 def test_seed_demo_refuses_outside_development_without_force(settings):

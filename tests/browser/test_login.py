@@ -1,9 +1,6 @@
-import csv
-
 import pytest
-from django.conf import settings
 
-from analytics.demo_data import DEMO_CREATORS_FILE
+from analytics.demo_index import DEMO_CREATOR_HANDLE, FEATURED
 from analytics.management.commands.seed_demo import CREATOR, MARKETER
 from tests.browser.conftest import DEMO_SYNTHETIC, screenshot
 
@@ -17,17 +14,12 @@ def _sign_in(page, base_url, email, password):
     page.click("button[type=submit]")
 
 
-def _creators_in_file() -> int:
-    with open(settings.DEMO_DATA_DIR / DEMO_CREATORS_FILE, newline="", encoding="utf-8") as handle:
-        return sum(1 for row in csv.DictReader(handle) if row["Username"].strip())
-
-
 def test_marketer_signs_in_and_sees_the_overview_with_numbers(page, live_server, demo):
     _sign_in(page, live_server.url, MARKETER[0], MARKETER[1])
     page.wait_for_url(f"{live_server.url}/")
     count = page.locator("#stat-creator-count")
     count.wait_for()
-    assert int(count.inner_text().replace(",", "")) == _creators_in_file() + DEMO_SYNTHETIC
+    assert int(count.inner_text().replace(",", "")) == len(FEATURED) + DEMO_SYNTHETIC
     screenshot(page, "dashboard-overview")
     for path, name in (
         ("/creators/", "creators-list"),
@@ -43,7 +35,7 @@ def test_marketer_signs_in_and_sees_the_overview_with_numbers(page, live_server,
 def test_creator_signs_in_and_lands_in_the_portal(phone, live_server, demo):
     _sign_in(phone, live_server.url, CREATOR[0], CREATOR[1])
     phone.wait_for_url(f"{live_server.url}/portal/")
-    assert "@zachking" in phone.content()
+    assert f"@{DEMO_CREATOR_HANDLE}" in phone.content()
     screenshot(phone, "portal-home-phone")
 
 

@@ -4,6 +4,7 @@ a phone, the marketer's content library with its expiry warning, and the creator
 import pytest
 from django_scopes import scopes_disabled
 
+from analytics.demo_index import DEMO_CREATOR_HANDLE
 from campaigns.models import OpenCall, OpenCallApplication
 from tests.browser.conftest import screenshot
 from tests.browser.test_discovery_flow import _sign_in
@@ -34,7 +35,7 @@ def test_the_content_library_warns_about_expiring_rights(page, live_server, demo
     page.goto(f"{live_server.url}/library/")
     page.wait_for_selector("#expiry-warning")
     assert page.inner_text("#count-expiring") == "1"
-    assert "@zachking" in page.inner_text("#library")
+    assert f"@{DEMO_CREATOR_HANDLE}" in page.inner_text("#library")
     screenshot(page, "content-library")
 
 

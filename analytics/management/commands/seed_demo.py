@@ -1,4 +1,5 @@
-"""Load the demo: two brand workspaces, a marketer, a creator, an admin, and the real creator index.
+"""Load the demo: two brand workspaces, a marketer, a creator, an admin, and the synthetic creator index
+(plus the real top-creators file when DEMO_DATA_DIR names a folder holding it; never required).
 
 Idempotent: running it again changes nothing. It lives in the top layer because later issues
 add campaigns, contracts and orders to the same demo.
@@ -17,8 +18,13 @@ from accounts.tenancy import workspace_scope
 from accounts.two_factor import key_from_base32
 from accounts.two_factor_services import enable_two_factor_with_published_secret
 from analytics.demo_campaigns import load_demo_campaigns
-from analytics.demo_data import DEMO_CREATORS_FILE, read_demo_creators
-from analytics.demo_index import load_demo_index, load_demo_workspace_layers, score_demo_history
+from analytics.demo_data import DEMO_CREATORS_FILE, demo_creators_file, read_demo_creators
+from analytics.demo_index import (
+    DEMO_CREATOR_HANDLE,
+    load_demo_index,
+    load_demo_workspace_layers,
+    score_demo_history,
+)
 from analytics.demo_orders import load_demo_orders
 from analytics.schedules import install_schedules
 from creators.models import Creator, PortalGrant
@@ -26,12 +32,13 @@ from creators.portal_access import grant_portal_access
 from creators.services import upsert_creators
 
 MARKETER = ("marketer@demo.creatordesk.test", "demo-marketer-pass", "Maya Marketer")
-CREATOR = ("creator@demo.creatordesk.test", "demo-creator-pass", "Zach King")
+CREATOR = ("creator@demo.creatordesk.test", "demo-creator-pass", "Nina Reyes")
 ADMIN = ("admin@demo.creatordesk.test", "demo-admin-pass", "Ada Admin")
 # Admin asks staff for a code: the demo admin's authenticator secret is published here and in README (add it
 # to an app, or run `manage.py demo_totp`). Demo only: seed_demo refuses to run outside development.
 DEMO_ADMIN_TOTP_SECRET = "CREA TORD ESKD EMOA DMIN TOTP SECR ET23"  # noqa: S105  # published on purpose
-CREATOR_HANDLE = "zachking"
+# A synthetic creator every demo has (analytics.demo_index.FEATURED), whatever --synthetic says.
+CREATOR_HANDLE = DEMO_CREATOR_HANDLE
 DEMO_BRAND_COLOR = "#D6336C"  # Glow Skincare's pink
 # Teammates without a usable password: they make the members page and switcher realistic.
 TEAMMATES = (
@@ -53,20 +60,20 @@ class Command(BaseCommand):
             "--synthetic",
             type=int,
             default=settings.DEMO_SYNTHETIC_CREATORS,
-            help="how many synthetic creators (with videos and audiences) to add to the index",
+            help="how many generated creators (with videos and audiences) to add besides the named ones",
         )
 
     def handle(self, *args: Any, force: bool = False, synthetic: int = 0, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo creates accounts with published passwords; use --force outside development.")
-        path = settings.DEMO_DATA_DIR / DEMO_CREATORS_FILE
-        if not path.exists():
+        path = demo_creators_file(data_dir=settings.DEMO_DATA_DIR)
+        if path is not None and not path.is_file():
             raise CommandError(
-                f"Demo creators not found at {path}. Set DEMO_DATA_DIR to the folder holding "
-                f"{DEMO_CREATORS_FILE} (shared/data beside the repository)."
+                f"DEMO_DATA_DIR is set, but {path} does not exist. Point DEMO_DATA_DIR at the folder holding "
+                f"{DEMO_CREATORS_FILE}, or unset it: the demo's synthetic creators need no file."
             )
         with transaction.atomic():
-            written = upsert_creators(rows=read_demo_creators(path))
+            written = upsert_creators(rows=read_demo_creators(path)) if path is not None else 0
             written += load_demo_index(count=synthetic, today=timezone.now().date())
             marketer = self._user(*MARKETER, kind=User.Kind.MARKETER)
             admin = self._user(*ADMIN, kind=User.Kind.MARKETER, is_staff=True, is_superuser=True)
