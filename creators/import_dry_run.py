@@ -13,8 +13,6 @@ from django.utils import timezone
 from creators.import_files import (
     FileFormat,
     FilePreview,
-    ImportErrorCode,
-    ImportFileError,
     detect_format,
     iter_records,
     preview,
@@ -26,8 +24,8 @@ from creators.import_mapping import (
     RecordParser,
     RejectedRow,
     layout_of,
+    require_valid_mapping,
     suggest_mapping,
-    validate_mapping,
 )
 from creators.import_unmapped import UnmappedColumn, unmapped_columns
 from creators.models import Niche
@@ -59,14 +57,7 @@ def dry_run_import(
     an import would. Raises ImportFileError for an unreadable file or a mapping that does not fit it."""
     file_format, file_preview = read_file_preview(path=path)
     chosen = dict(mapping) if mapping is not None else suggest_mapping(file_preview.columns)
-    errors = validate_mapping(chosen, file_preview.columns)
-    if errors:
-        raise ImportFileError(
-            "The mapping does not fit the file: "
-            + "; ".join(f"{target}: {' '.join(messages)}" for target, messages in errors.items()),
-            code=ImportErrorCode.BAD_MAPPING,
-            fields=errors,
-        )
+    require_valid_mapping(chosen, file_preview.columns)
     parser = RecordParser(chosen, known_niches=Niche.objects.values_list("slug", flat=True), now=now or timezone.now())
     parsed: list[ParsedRow | RejectedRow] = []
     with path.open("rb") as binary:

@@ -18,6 +18,7 @@ from typing import Any
 
 from creators.countries import country_code
 from creators.counts import parse_count
+from creators.import_files import ImportErrorCode, ImportFileError
 from creators.import_synonyms import has_video_id_column, match_columns, synonym_table, unit_factor
 
 
@@ -214,6 +215,18 @@ _FALSE = {"false", "no", "n", "0", "f", "", "none", "-"}
 _EARLIEST = datetime(2014, 1, 1, tzinfo=UTC)
 _FUTURE_SLACK = timedelta(days=1)
 
+
+
+def require_valid_mapping(mapping: Mapping[str, str], columns: Sequence[str]) -> None:
+    """Raise ImportFileError (bad_mapping, with every field's errors) unless the mapping fits the file."""
+    errors = validate_mapping(mapping, columns)
+    if errors:
+        raise ImportFileError(
+            "The mapping does not fit the file: "
+            + "; ".join(f"{target}: {' '.join(messages)}" for target, messages in errors.items()),
+            code=ImportErrorCode.BAD_MAPPING,
+            fields=errors,
+        )
 
 def _is_blank(raw: Any) -> bool:
     if raw is None:

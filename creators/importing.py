@@ -57,6 +57,7 @@ from creators.import_mapping import (
     ParsedRow,
     RecordParser,
     RejectedRow,
+    require_valid_mapping,
     suggest_mapping,
     validate_mapping,
 )
@@ -393,14 +394,7 @@ def import_creators(
         columns = preview(binary, file_format).columns
         if mapping is None:
             mapping = suggest_mapping(columns)
-        errors = validate_mapping(mapping, columns)
-        if errors:
-            raise ImportFileError(
-                "The mapping does not fit the file: "
-                + "; ".join(f"{target}: {' '.join(messages)}" for target, messages in errors.items()),
-                code=ImportErrorCode.BAD_MAPPING,
-                fields=errors,
-            )
+        require_valid_mapping(mapping, columns)
         parser = RecordParser(mapping, known_niches=Niche.objects.values_list("slug", flat=True), now=now)
         summary = _starting_summary(parser.layout, job)
         if summary.total_rows is None:

@@ -1,16 +1,14 @@
 """Per-video files land their counts as VideoStats snapshots dated when the file says the counts were read
 (a `scraped_at`-like column), else at the import's time; importing the same file again adds nothing."""
 
-import csv
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import time_machine
 
-from accounts.tenancy import workspace_scope
-from creators.importing import import_creators
 from creators.models import Video, VideoStats
+from tests.creators.import_support import import_file as _import
+from tests.creators.import_support import write_csv as _csv
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +18,6 @@ ROWS = [
     ("7002", "1714651200", "maya", "900", "80", "1", "0", "12K"),
 ]
 IMPORTED_AT = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
-
-
-def _csv(path: Path, header, rows) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def _import(workspace, path):
-    with workspace_scope(workspace):
-        return import_creators(workspace=workspace, path=path)
 
 
 def _snapshots():
@@ -93,3 +78,4 @@ def test_a_later_file_with_new_counts_adds_a_snapshot_at_its_own_time(tmp_path, 
 
     assert [(at.day, views) for _id, at, views, *_rest in _snapshots()] == [(20, 1500), (27, 3000)]
     assert Video.objects.get(platform_video_id="7001").views == 3000
+

@@ -2,8 +2,8 @@
 the creator, and today's account links into per-workspace grants; and back again."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migration_states import latest, migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,19 +15,8 @@ BEFORE = [
 ]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 def test_contacts_and_account_links_move_into_workspace_rows_and_back():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Workspace, User = old.get_model("accounts", "Workspace"), old.get_model("accounts", "User")
     Creator, Campaign = old.get_model("creators", "Creator"), old.get_model("campaigns", "Campaign")
     Collaboration, ClaimLink = old.get_model("campaigns", "Collaboration"), old.get_model("outreach", "ClaimLink")
@@ -51,7 +40,7 @@ def test_contacts_and_account_links_move_into_workspace_rows_and_back():
     )  # fmt: skip
 
     try:
-        new = _migrate(_latest())
+        new = migrate_to(latest())
         Contact, Grant = new.get_model("creators", "WorkspaceCreatorContact"), new.get_model("creators", "PortalGrant")
         # The e-mail goes to the two workspaces working with Maya, not to C, which never met her.
         assert sorted(Contact.objects.values_list("workspace__slug", "creator__handle", "email")) == [
@@ -66,10 +55,10 @@ def test_contacts_and_account_links_move_into_workspace_rows_and_back():
         # Nobody proved a handle before: nobody keeps every-workspace access.
         assert list(new.get_model("creators", "Creator").objects.filter(user__isnull=False)) == []
 
-        back = _migrate(BEFORE)
+        back = migrate_to(BEFORE)
         restored = back.get_model("creators", "Creator").objects
         assert restored.get(handle="maya").contact_email == "maya@creator.test"
         assert restored.get(handle="maya").user_id == claimed.pk
         assert restored.get(handle="jo").user_id == staffed.pk
     finally:
-        _migrate(_latest())
+        migrate_to(latest())

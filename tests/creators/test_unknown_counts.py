@@ -3,7 +3,6 @@ tier, and left out of scoring's follower-based rates (docs/import.md, "Unknown i
 
 import csv
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -13,25 +12,13 @@ from django.utils import timezone
 from accounts.tenancy import workspace_scope
 from analytics.scoring_services import score_index
 from creators import discovery, selectors
-from creators.importing import import_creators
 from creators.models import Creator, CreatorScore
 from tests.creators.discovery_factories import make_creator, results
+from tests.creators.import_support import import_file as _import
+from tests.creators.import_support import write_csv as _csv
 from tests.factories import WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _csv(path: Path, header, rows) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def _import(workspace, path):
-    with workspace_scope(workspace):
-        return import_creators(workspace=workspace, path=path)
 
 
 def _counts(handle):

@@ -2,8 +2,8 @@
 zeros a source wrote, and every count of a synced creator, stay. And back again."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migration_states import latest, migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -12,19 +12,8 @@ AFTER = [("creators", "0016_unknown_counts_are_null")]
 IMPORTED = {"source": "import", "workspace": "1", "at": "2026-11-01T00:00:00+00:00"}
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 def test_default_zeros_become_unknown_and_written_zeros_stay():
-    Creator = _migrate(BEFORE).get_model("creators", "Creator")
+    Creator = migrate_to(BEFORE).get_model("creators", "Creator")
     # An import whose file had a followers column (recorded) but no other count (the column default).
     Creator.objects.create(handle="imported", follower_count=12_000, provenance={"follower_count": IMPORTED})
     # A file that said 0 following: the file's value, recorded.
@@ -35,7 +24,7 @@ def test_default_zeros_become_unknown_and_written_zeros_stay():
     Creator.objects.create(handle="synced", follower_count=0, synced_at="2026-11-01T00:00Z")
 
     try:
-        Creator = _migrate(AFTER).get_model("creators", "Creator")
+        Creator = migrate_to(AFTER).get_model("creators", "Creator")
         counts = {
             c.handle: (c.follower_count, c.following_count, c.likes_count, c.video_count) for c in Creator.objects.all()
         }
@@ -47,8 +36,8 @@ def test_default_zeros_become_unknown_and_written_zeros_stay():
         }
 
         # Back: unknown is written as 0 again, the columns are NOT NULL again.
-        Creator = _migrate(BEFORE).get_model("creators", "Creator")
+        Creator = migrate_to(BEFORE).get_model("creators", "Creator")
         assert Creator.objects.get(handle="added").follower_count == 0
         assert Creator.objects.get(handle="imported").follower_count == 12_000
     finally:
-        _migrate(_latest())
+        migrate_to(latest())
