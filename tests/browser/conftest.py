@@ -117,3 +117,12 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page, base_url: str, email: str, password: str, *, lands_on: str) -> None:
+    """Sign in through the real form and wait for the page the account lands on."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}{lands_on}")

@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 
 from analytics.demo_index import DEMO_CREATOR_HANDLE
 from campaigns.models import OpenCall, OpenCallApplication
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_discovery_flow import _sign_in
 
 pytestmark = pytest.mark.browser
@@ -41,11 +41,7 @@ def test_the_content_library_warns_about_expiring_rights(page, live_server, demo
 
 def test_the_demo_creator_reads_and_answers_the_thread(phone, live_server, demo):
     base = live_server.url
-    phone.goto(f"{base}/accounts/login/")
-    phone.fill("#id_username", CREATOR[0])
-    phone.fill("#id_password", CREATOR[1])
-    phone.click("button[type=submit]")
-    phone.wait_for_url(f"{base}/portal/")
+    sign_in(phone, base, *CREATOR[:2], lands_on="/portal/")
     phone.goto(f"{base}/portal/messages/")
     phone.locator("a[href^='/portal/messages/']").filter(has_text="Spring glow launch").first.click()
     phone.wait_for_selector("text=Ring light is fine")

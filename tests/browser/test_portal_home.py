@@ -5,18 +5,14 @@ import pytest
 
 from analytics.demo_index import DEMO_CREATOR_HANDLE
 from analytics.management.commands.seed_demo import CREATOR
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_demo_creators_work_card_shows_real_counts_on_a_phone(phone, live_server, demo):
     base = live_server.url
-    phone.goto(f"{base}/accounts/login/")
-    phone.fill("#id_username", CREATOR[0])
-    phone.fill("#id_password", CREATOR[1])
-    phone.click("button[type=submit]")
-    phone.wait_for_url(f"{base}/portal/")
+    sign_in(phone, base, *CREATOR[:2], lands_on="/portal/")
 
     card = phone.locator("#portal-work")
     card.wait_for()  # swapped in by htmx from the briefs app

@@ -2,8 +2,11 @@
 
 import csv
 from collections.abc import Iterable, Sequence
+from io import StringIO
 from pathlib import Path
 from typing import Any
+
+from django.core.management import call_command
 
 from accounts.models import Workspace
 from accounts.tenancy import workspace_scope
@@ -21,3 +24,10 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
 def import_file(workspace: Workspace, path: Path) -> ImportSummary:
     with workspace_scope(workspace):
         return import_creators(workspace=workspace, path=path)
+
+
+def run_import_command(*args: Any) -> str:
+    """`manage.py import_creators ARGS`; what it printed."""
+    out = StringIO()
+    call_command("import_creators", *map(str, args), stdout=out)
+    return out.getvalue()

@@ -1,28 +1,21 @@
 """`python manage.py import_creators PATH --workspace SLUG`: the summary it prints and the rejects file."""
 
 import csv
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from creators.models import Creator
+from tests.creators.import_support import run_import_command as _run
+from tests.creators.import_support import write_csv
 
 pytestmark = pytest.mark.django_db
 
 
 def _csv(path, rows, header=("username", "followers", "country")):
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, header, rows)
 
 
-def _run(*args):
-    out = StringIO()
-    call_command("import_creators", *map(str, args), stdout=out)
-    return out.getvalue()
 
 
 def test_the_command_prints_the_summary(tmp_path, workspace):

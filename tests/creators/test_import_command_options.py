@@ -3,18 +3,19 @@ import pages."""
 
 import csv
 import io
-from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
 from creators.importing import confirm_import_mapping, create_import_job
 from creators.models import Creator, ImportJob, Video, VideoStats
+from tests.creators.import_support import run_import_command as _run
+from tests.creators.import_support import write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +33,9 @@ ROWS = [
 
 
 def _csv(path, header=HEADER, rows=ROWS):
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, header, rows)
 
 
-def _run(*args):
-    out = StringIO()
-    call_command("import_creators", *map(str, args), stdout=out)
-    return out.getvalue()
 
 
 def _row_counts():
