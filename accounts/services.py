@@ -19,6 +19,7 @@ from accounts.models import AuditEvent, Invitation, Membership, Role, User, Work
 from accounts.selectors import has_two_factor, invitation_by_token_across_workspaces
 from accounts.tenancy import workspace_scope
 from accounts.tokens import derived_token, new_token, token_sha256
+from core.queue import enqueue_on_commit
 
 
 def record_audit_event(
@@ -134,8 +135,6 @@ def update_branding(
 def invite_member(*, workspace: Workspace, email: str, role: Role, invited_by: User) -> Invitation:
     """Owners invite by e-mail. Enqueues the invitation e-mail after commit; the raw token only
     travels in the e-mail (the task derives it from the row: `invitation_token`)."""
-    from accounts.tasks import send_invitation_email_task  # tasks import services; import here to avoid a cycle
-
     _require_role(workspace=workspace, user=invited_by, at_least=Role.OWNER)
     email = email.strip().lower()
     if Membership.objects.filter(workspace=workspace, user__email=email).exists():
@@ -165,7 +164,7 @@ def invite_member(*, workspace: Workspace, email: str, role: Role, invited_by: U
     record_audit_event(
         workspace=workspace, actor=invited_by, action="invitation.created", target=email, data={"role": role}
     )
-    send_invitation_email_task.delay_on_commit(invitation.pk)
+    enqueue_on_commit("accounts.tasks.send_invitation_email_task", invitation.pk)
     return invitation
 
 
@@ -179,8 +178,6 @@ def invitation_token(invitation: Invitation) -> str:
 @transaction.atomic
 def resend_invitation(*, invitation: Invitation, by: User) -> Invitation:
     """Rotate the token (the old link stops working), extend the expiry and send again."""
-    from accounts.tasks import send_invitation_email_task
-
     _require_role(workspace=invitation.workspace, user=by, at_least=Role.OWNER)
     invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
@@ -190,7 +187,7 @@ def resend_invitation(*, invitation: Invitation, by: User) -> Invitation:
     invitation.sent_at = None
     invitation.save(update_fields=["token_sha256", "expires_at", "sent_at", "updated_at"])
     record_audit_event(workspace=invitation.workspace, actor=by, action="invitation.resent", target=invitation.email)
-    send_invitation_email_task.delay_on_commit(invitation.pk)
+    enqueue_on_commit("accounts.tasks.send_invitation_email_task", invitation.pk)
     return invitation
 
 
@@ -228,9 +225,7 @@ def send_invitation_email(*, invitation_id: int) -> bool:
         # Claim first: the compare-and-set on sent_at is what makes a re-delivered task send nothing.
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at", "updated_at"])
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "invitation-accept", kwargs={"token": invitation_token(invitation)}
-    )
+    link = settings.SITE_URL.rstrip("/") + reverse("invitation-accept", kwargs={"token": invitation_token(invitation)})
     inviter = invitation.invited_by.display_name if invitation.invited_by else "A teammate"
     try:
         send_mail(

@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import two_factor_views, views
+from accounts import views
 from accounts.password_reset import PasswordResetView
+from accounts.two_factor import views as two_factor_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    # The password, then (for users with an authenticator) the code: see accounts.two_factor_views.
+    # The password, then (for users with an authenticator) the code: see accounts.two_factor.views.
     path("accounts/login/", two_factor_views.TwoFactorLoginView.as_view(), name="login"),
     path("accounts/login/code/", two_factor_views.login_two_factor, name="login-two-factor"),
     path("accounts/two-factor/", two_factor_views.two_factor_home, name="two-factor"),

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from analytics.domains import mark_domain_verified_by_admin
 from analytics.models import (
     Attribution,
     AttributionDailyRollup,
@@ -19,6 +18,7 @@ from analytics.models import (
     VerifiedDomain,
     WebhookDelivery,
 )
+from analytics.tracking.domains import mark_domain_verified_by_admin
 from core.admin import ReadOnlyAdminMixin
 
 # Everything but the two token columns, which never leave the database (not even encrypted).

@@ -13,11 +13,11 @@ from django.conf import settings
 
 from accounts.models import Workspace
 from accounts.tenancy import workspace_scope
-from analytics import scoring
-from analytics.scoring_services import copy_frame
+from analytics.scoring import engine as scoring
+from analytics.scoring.services import copy_frame
 from briefs.models import Brief
-from creators.brand_safety import HitRow, replace_brand_safety_hits
 from creators.models import BrandSafetyTerm
+from creators.workspace.brand_safety import HitRow, replace_brand_safety_hits
 
 
 def scan_workspace(*, workspace_id: int, as_of: datetime | None = None) -> int:

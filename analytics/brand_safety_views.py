@@ -20,8 +20,8 @@ from analytics.tasks import scan_brand_safety_task
 from core.csv_export import csv_lines
 from core.errors import ApplicationError
 from core.forms import add_form_errors
-from creators.brand_safety import add_brand_safety_term, remove_brand_safety_term
 from creators.models import BrandSafetyHit, BrandSafetyTerm
+from creators.workspace.brand_safety import add_brand_safety_term, remove_brand_safety_term
 
 HITS_PER_PAGE = 50
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from creators.brand_safety import TERM_MAX_CHARS
+from creators.workspace.brand_safety import TERM_MAX_CHARS
 
 
 class BrandSafetyTermForm(forms.Form):

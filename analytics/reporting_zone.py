@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from accounts.models import Workspace
 from accounts.tenancy import all_workspaces_unscoped
-from analytics import click_ingest, order_services
 from analytics.models import ClickDailyRollup, ClickEvent, ReportingZone
+from analytics.orders import services as order_services
+from analytics.tracking import click_ingest
 
 
 def workspaces_with_a_new_zone() -> list[tuple[int, str]]:

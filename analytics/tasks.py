@@ -8,16 +8,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
-from analytics import (
-    brand_safety,
-    click_ingest,
-    domains,
-    order_services,
-    orders,
-    reporting_zone,
-    scoring_services,
-    sync,
-)
+from analytics import brand_safety, reporting_zone
+from analytics.metrics import services as sync
+from analytics.orders import recording as orders
+from analytics.orders import services as order_services
+from analytics.scoring import services as scoring_services
+from analytics.tracking import click_ingest, domains
 
 logger = structlog.get_logger(__name__)
 
@@ -93,7 +89,7 @@ def scan_all_brand_safety_task() -> int:
 
 @shared_task(acks_late=True)
 def flush_clicks_task() -> int:
-    """Beat runs it every few seconds: write the clicks waiting in Redis (analytics.click_ingest). With
+    """Beat runs it every few seconds: write the clicks waiting in Redis (analytics.tracking.click_ingest). With
     PostgreSQL down it returns 0 and the clicks stay in Redis for the next run; no retry is queued,
     since the next beat tick is seconds away."""
     try:

@@ -1,7 +1,21 @@
 from django.urls import path
 
-from analytics import views
+from analytics import brand_safety_views
+from analytics.metrics import views as creator_views
+from analytics.scoring import views as scoring_views
 
-app_name = "analytics"
+app_name = "analytics-creators"
 
-urlpatterns = [path("", views.report_list, name="report-list")]
+urlpatterns = [
+    path("scoring/", scoring_views.scoring_settings, name="scoring-settings"),
+    path("brand-safety/", brand_safety_views.brand_safety, name="brand-safety"),
+    path("brand-safety/export.csv", brand_safety_views.brand_safety_export, name="brand-safety-export"),
+    path(
+        "brand-safety/<int:brand_safety_term_pk>/delete/",
+        brand_safety_views.brand_safety_term_delete,
+        name="brand-safety-term-delete",
+    ),
+    path("<int:creator_pk>/sync/", creator_views.creator_sync_status, name="creator-sync"),
+    path("<int:creator_pk>/refresh/", creator_views.creator_refresh, name="creator-refresh"),
+    path("<int:creator_pk>/score/", creator_views.creator_score, name="creator-score"),
+]

@@ -10,7 +10,7 @@ with a promo code; 10M clicks over 60 days from 2M visitors (every 20th a bot); 
 every 4th carrying a click id, every 10th a promo code, every one a visitor hash.
 
 Figures:
-- `attribution.orders_per_s`: orders credited per second by `analytics.order_attribution.reattribute`
+- `attribution.orders_per_s`: orders credited per second by `analytics.orders.attribution.reattribute`
   on all orders in one transaction: every rule (promo code, last click, first click, linear), the
   attribution rows replaced, the daily rollups of every touched (collaboration, rule, day) recomputed.
   `baseline` = orders per second of one plain SQL join that only finds each order's candidate clicks
@@ -166,7 +166,7 @@ def _worker(out_path: str) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from analytics.order_attribution import reattribute
+    from analytics.orders.attribution import reattribute
 
     call_command("migrate", verbosity=0)
     workspace_id, link_ids, _ = _small_world()

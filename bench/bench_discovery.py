@@ -39,7 +39,7 @@ TARGET_DB_RATIO = 2.0
 SHORTLIST_SIZE = 300  # a real shortlist: a few hundred creators
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-# The columns the list serializer reads (creators.discovery.LIST_FIELDS), for the hand-written SQL.
+# The columns the list serializer reads (creators.discovery.selectors.LIST_FIELDS), for the hand-written SQL.
 COLUMNS = (
     "id, platform, handle, display_name, bio, avatar_url, country, city, languages, niches, follower_count, "
     "video_count, is_verified, score, engagement_rate, growth_30d, last_posted_at, authenticity_flags"

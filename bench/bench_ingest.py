@@ -2,7 +2,7 @@
 
 Runs on the scoring benchmark's database (`<name>_bench_scoring`, 100,000 creators x 30 videos): the
 pulls of 33,334 creators are built in memory first (not timed), then stored through
-`creators.pull_writes.store_pulls` in batches of METRICS_SYNC_CHUNK creators, as `sync_creators_task`
+`creators.index.pulls.store_pulls` in batches of METRICS_SYNC_CHUNK creators, as `sync_creators_task`
 does: staging COPY, video upsert, stats insert keyed by (video, slot), follower snapshots, creator
 update. The rows are deleted afterwards.
 
@@ -54,8 +54,8 @@ def _worker(out_path: str) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from creators.pull_writes import store_pulls
-    from creators.snapshots import CreatorMetrics, ProfileSnapshot, VideoSnapshot
+    from creators.index.pulls import store_pulls
+    from creators.index.snapshots import CreatorMetrics, ProfileSnapshot, VideoSnapshot
 
     call_command("migrate", verbosity=0)
     url = os.environ["DATABASE_URL"]

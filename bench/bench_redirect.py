@@ -4,7 +4,7 @@ The real app (config.wsgi, production settings, every middleware) runs under gun
 the baseline's worker count, against a database of its own (`<name>_bench_redirect`) and a Redis stream
 of its own (so a `make run` worker cannot take the clicks). A link is made through the real service; the
 bounded load generator sends the baseline's profile at it (warm-up, then three rounds, medians). Then
-the clicks are drained by `analytics.click_ingest.flush_clicks` exactly as the periodic task does, and
+the clicks are drained by `analytics.tracking.click_ingest.flush_clicks` exactly as the periodic task does, and
 every request that got its 302 must be exactly one ClickEvent: none lost, none doubled.
 
 Figures:
@@ -159,7 +159,7 @@ def _setup(out: str) -> None:
     from accounts.models import Membership, Role, User, Workspace
     from accounts.tenancy import workspace_scope
     from analytics.models import VerifiedDomain
-    from analytics.tracking_services import create_links_for_campaign
+    from analytics.tracking.services import create_links_for_campaign
     from campaigns.models import Campaign, Collaboration
     from creators.models import Creator
 
@@ -186,8 +186,8 @@ def _drain(out: str) -> None:
     from django.db.models import Count
     from django_scopes import scopes_disabled
 
-    from analytics.click_ingest import backlog, flush_clicks
     from analytics.models import ClickEvent
+    from analytics.tracking.click_ingest import backlog, flush_clicks
 
     started = time.perf_counter()
     written = 0
@@ -214,7 +214,7 @@ def _cleanup(out: str) -> None:
     django.setup()
     from django.conf import settings
 
-    from analytics.rate_limit import redis_client
+    from analytics.metrics.rate_limit import redis_client
 
     redis_client().delete(settings.CLICK_STREAM_KEY, f"{settings.CLICK_STREAM_KEY}:flush-lock")
     Path(out).write_text("{}")

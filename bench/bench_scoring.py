@@ -5,7 +5,7 @@ are generated once with `generate_series`, deterministic), then measures in a fr
 production settings.
 
 Figures:
-- `scoring.seconds`: `analytics.scoring_services.score_index` for the whole index: load the frames
+- `scoring.seconds`: `analytics.scoring.services.score_index` for the whole index: load the frames
   (COPY), compute every component, percentile and flag (pandas), store scores, history and tier medians.
   `baseline` = the seconds of one equivalent SQL aggregate through the raw driver (EQUIVALENT_SQL): over
   the same rows (each video's latest stats, the window, the most recent SCORING_MAX_VIDEOS), the same
@@ -196,7 +196,7 @@ SELECT creator_id, tier, {objectives} FROM percentiles
 
 
 def equivalent_sql() -> str:
-    from analytics.scoring import COMPONENTS, DEFAULT_OBJECTIVE_WEIGHTS
+    from analytics.scoring.engine import COMPONENTS, DEFAULT_OBJECTIVE_WEIGHTS
     from creators.selectors import tier_bounds
 
     cases = [
@@ -229,7 +229,7 @@ def _worker(out_path: str) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from analytics import scoring_services
+    from analytics.scoring import services as scoring_services
 
     call_command("migrate", verbosity=0)
     url = os.environ["DATABASE_URL"]

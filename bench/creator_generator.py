@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import psycopg
 
-from analytics.demo_names import FIRST
+from analytics.demo.names import FIRST
 from creators.niches import DEFAULT_NICHES
 from creators.search_text import fold, search_document
 

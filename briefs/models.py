@@ -52,7 +52,7 @@ class Brief(WorkspaceOwned):
 
 class ContractTemplate(WorkspaceOwned):
     """A workspace's contract wording with `{{ merge_field }}` placeholders (the whitelist is
-    `briefs.contract_documents.MERGE_FIELDS`; the services refuse a template naming any other).
+    `briefs.contracts.documents.MERGE_FIELDS`; the services refuse a template naming any other).
     One template per workspace may be the default, used when a contract names none."""
 
     name = models.CharField(max_length=120)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from briefs.rights_alerts import warn_expiring_rights, workspaces_with_content
+from briefs.library.rights_alerts import warn_expiring_rights, workspaces_with_content
 
 
 @shared_task

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from briefs import contract_views, views
+from briefs import views
+from briefs.contracts import views as contract_views
 
 app_name = "briefs"
 

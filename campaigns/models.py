@@ -220,7 +220,7 @@ class DeliverableSubmission(WorkspaceOwned):
     """One round of a draft: an uploaded file or a link. Rounds count from 1 per deliverable.
 
     The file is never served from a public media URL: views stream it after checking the workspace (or
-    the creator). `content_type` is what the file's bytes are (campaigns.uploads), not what the browser
+    the creator). `content_type` is what the file's bytes are (campaigns.deliverables.uploads), not what the browser
     claimed; `file_name` is the sanitised name the creator gave it."""
 
     deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="submissions")

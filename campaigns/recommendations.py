@@ -1,12 +1,12 @@
 """Creators to suggest for a campaign: not on it yet, in its target niches and countries, ranked by
-score and by how much of their audience is the campaign's target audience (creators.audience_fit)."""
+score and by how much of their audience is the campaign's target audience (creators.audience.fit)."""
 
 from dataclasses import dataclass
 
 from django.db.models import F, Q
 
 from campaigns.models import Campaign, Collaboration
-from creators.audience_fit import audience_fit
+from creators.audience.fit import audience_fit
 from creators.models import Creator
 
 CANDIDATES = 60  # the best-scored matches; ranked again with audience fit, the first ones are shown

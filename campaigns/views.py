@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import WorkspaceRequest, can_write, dashboard_view
-from campaigns import deliverable_services, pipeline, selectors, services
-from campaigns.deliverable_forms import MarkShippedForm, ReviewForm, SparkAdsCodeForm
-from campaigns.disclosure import DisclosureStatus, disclosure_status
+from campaigns import pipeline, selectors, services
+from campaigns.deliverables import services as deliverable_services
+from campaigns.deliverables.disclosure import DisclosureStatus, disclosure_status
+from campaigns.deliverables.files import submission_file_response
+from campaigns.deliverables.forms import MarkShippedForm, ReviewForm, SparkAdsCodeForm
 from campaigns.errors import CampaignError, CampaignErrorCode
 from campaigns.forms import CampaignForm, CompensationForm, DeliverableForm, MoveForm, PayoutForm
 from campaigns.models import (
@@ -26,7 +28,6 @@ from campaigns.models import (
 )
 from campaigns.pipeline import Stage, allowed_next_stages
 from campaigns.recommendations import recommendations
-from campaigns.submission_files import submission_file_response
 from core.errors import ApplicationError
 from core.forms import add_form_errors
 from creators.models import Creator

@@ -93,7 +93,7 @@ MIDDLEWARE = [
     # Before anything that may answer early, so every response carries the policy.
     "csp.middleware.CSPMiddleware",
     # The click redirect's hits stop here: the rest of the stack has nothing to do with an anonymous 302.
-    "analytics.redirect.TrackingRedirectMiddleware",
+    "analytics.tracking.redirect.TrackingRedirectMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -283,7 +283,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "DEFAULT_GENERATOR_CLASS": "accounts.api_tenancy.UnscopedSchemaGenerator",
+    "DEFAULT_GENERATOR_CLASS": "accounts.api.tenancy.UnscopedSchemaGenerator",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema.add_error_responses"],
     # Swagger UI from the sidecar package's static files, so /api/docs/ works offline.
     "SWAGGER_UI_DIST": "SIDECAR",

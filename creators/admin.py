@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from creators import provenance
+from creators.index import provenance
 from creators.models import (
     AudienceProfile,
     BrandSafetyHit,
@@ -49,7 +49,7 @@ class CreatorAdmin(admin.ModelAdmin):
     readonly_fields = ["search_document", "provenance", "created_at", "updated_at"]
 
     def save_model(self, request: Any, obj: Creator, form: Any, change: bool) -> None:
-        # A value staff typed outranks any file from now on (creators.provenance).
+        # A value staff typed outranks any file from now on (creators.index.provenance).
         for name in set(form.changed_data) & provenance.WRITABLE_BY_IMPORT:
             obj.provenance = {**obj.provenance, name: provenance.entry(provenance.Source.STAFF)}
         super().save_model(request, obj, form, change)

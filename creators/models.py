@@ -10,7 +10,7 @@ from django.db.models.functions import Lower, Upper
 from accounts.managers import workspace_scoped_manager
 from accounts.models import User, Workspace
 from core.models import TimeStampedModel
-from creators.audience_index import AudienceShareTags
+from creators.audience.index import AudienceShareTags
 
 if TYPE_CHECKING:
     from accounts.managers import WorkspaceScopedManager
@@ -96,7 +96,7 @@ class Creator(TimeStampedModel):
     search_document = models.TextField(blank=True, default="")
     # Where each public value came from: field -> {"source": platform|creator|staff|import, "workspace": id
     # (imports only), "at": ISO time}; "videos" names who wrote the creator's videos. Imports consult it
-    # before overwriting anything (creators.provenance, docs/security.md).
+    # before overwriting anything (creators.index.provenance, docs/security.md).
     provenance = models.JSONField(default=dict, blank=True, db_default={})
     # The portal account that proved it holds this handle by signing in with TikTok; it reaches every
     # workspace's collaborations with the creator. Claim links grant one workspace only (PortalGrant).
@@ -164,7 +164,7 @@ class AudienceProfile(TimeStampedModel):
     cities = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        # "At least X % of the audience in ..." without reading every profile's JSON (creators.audience_index).
+        # "At least X % of the audience in ..." without reading every profile's JSON (creators.audience.index).
         indexes = [GinIndex(AudienceShareTags(), name="audience_share_tags_gin")]
 
     def __str__(self) -> str:
@@ -446,7 +446,7 @@ class ImportJob(WorkspaceOwned):
     videos_unchanged_count = models.IntegerField(default=0)
     snapshots_created_count = models.IntegerField(default=0)
     rejects = models.JSONField(default=list, blank=True)  # [{"row": 12, "reason": "..."}], first 10,000
-    # Columns left out of the mapping that look like numbers or dates (creators.import_unmapped):
+    # Columns left out of the mapping that look like numbers or dates (creators.importing.unmapped):
     # [{"column": "Avg. views", "kind": "numbers", "suggestion": ""}], for the mapping and job pages.
     unmapped_columns = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
@@ -529,7 +529,7 @@ class WorkspaceCreatorContact(WorkspaceOwned):
 class PortalGrant(TimeStampedModel):
     """A portal account's access to a creator's collaborations: one workspace's (by that workspace's claim
     link, or staff), or every workspace's (`workspace` empty) once the account proved the handle by signing
-    in with TikTok. The portal's one scope (campaigns.portal_services.creator_collaborations) reads these.
+    in with TikTok. The portal's one scope (campaigns.portal.services.creator_collaborations) reads these.
 
     Not workspace-scoped on purpose: the creator's account reads its own grants across workspaces."""
 

@@ -5,9 +5,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.access import WorkspaceRequest, can_write, dashboard_view
-from creators import provenance, selectors
-from creators.contacts import attach_contact_emails
-from creators.workspace_views import lists_context, notes_context, relationship_context, tags_context
+from creators import selectors
+from creators.index import provenance
+from creators.workspace.contacts import attach_contact_emails
+from creators.workspace.views import lists_context, notes_context, relationship_context, tags_context
 
 
 @dashboard_view()

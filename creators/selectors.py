@@ -47,7 +47,7 @@ from creators.models import (
     Video,
     VideoStats,
 )
-from creators.portal_access import creator_for_account
+from creators.portal.access import creator_for_account
 
 TIER_LABELS = {"nano": "Nano", "micro": "Micro", "macro": "Macro", "mega": "Mega"}
 # A creator whose follower count is unknown (NULL) is in no tier: shown as such, never counted in one.
@@ -72,7 +72,7 @@ def list_creators(*, search: str = "") -> QuerySet[Creator]:
 
 
 def creator_for_user(*, user: User) -> Creator | None:
-    """The creator profile a portal account acts as (creators.portal_access)."""
+    """The creator profile a portal account acts as (creators.portal.access)."""
     return creator_for_account(user=user)
 
 

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Membership, Role, User, Workspace
 from accounts.services import record_audit_event
-from creators.audience import AUDIENCE_FIELDS, validate_audience
+from creators.audience.shares import AUDIENCE_FIELDS, validate_audience
 from creators.errors import CreatorError, CreatorErrorCode, CreatorPermissionError
 from creators.models import (
     AudienceProfile,
@@ -101,7 +101,7 @@ def validate_audience_profile(
     """Check audience shares: each given mapping is label -> percent (0 to 100) summing to at most 100 %.
 
     Returns the cleaned mappings for the fields given (None means "not given"); raises CreatorError
-    naming every bad field otherwise. The rule itself is `creators.audience.validate_audience`, which
+    naming every bad field otherwise. The rule itself is `creators.audience.shares.validate_audience`, which
     the bulk index writers use too, so every path into AudienceProfile checks the same thing."""
     given = {
         field: mapping

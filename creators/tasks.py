@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from creators import importing
+from creators.importing import services as importing
 
 
 # acks_late: a worker that dies mid-import leaves the message to be re-delivered, and the job resumes

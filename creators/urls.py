@@ -6,7 +6,7 @@ app_name = "creators"
 
 urlpatterns = [
     path("panels/overview/", views.overview_panel, name="overview-panel"),
-    path("import/", include("creators.import_urls")),
-    path("", include("creators.workspace_urls")),
-    path("", include("creators.discovery_urls")),
+    path("import/", include("creators.importing.urls")),
+    path("", include("creators.workspace.urls")),
+    path("", include("creators.discovery.urls")),
 ]

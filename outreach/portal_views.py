@@ -2,7 +2,7 @@
 invited creator claims a portal account with the link from their invitation.
 
 A thread is one of the creator's own collaborations past the shortlist
-(`campaigns.portal_services.creator_collaborations`); anything else is 404, whatever the method."""
+(`campaigns.portal.services.creator_collaborations`); anything else is 404, whatever the method."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tokens import token_sha256
-from campaigns.portal_services import creator_collaborations
+from campaigns.portal.services import creator_collaborations
 from core.errors import ApplicationError
 from core.forms import add_form_errors
 from creators.models import Creator
-from creators.portal import portal_view
+from creators.portal.guards import portal_view
 from outreach import selectors, services
 from outreach.forms import ClaimForm, MessageForm
 from outreach.models import Side

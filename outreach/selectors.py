@@ -1,7 +1,7 @@
 """Reads for threads, templates and claim links.
 
 Brand-side reads go through the scoped managers and filter by the workspace as well; creator-side
-reads start from `campaigns.portal_services.creator_collaborations` (the creator's own, past the
+reads start from `campaigns.portal.services.creator_collaborations` (the creator's own, past the
 shortlist), the portal's one rule. The few reads that cross workspaces say so in their names."""
 
 import datetime
@@ -25,9 +25,9 @@ from django.db.models.functions import Coalesce, Greatest
 from accounts.models import User, Workspace
 from accounts.tenancy import all_workspaces_unscoped
 from campaigns.models import Campaign, Collaboration, ReviewComment
-from campaigns.portal_services import creator_collaborations
-from creators.contacts import with_contact_email
+from campaigns.portal.services import creator_collaborations
 from creators.models import PortalGrant
+from creators.workspace.contacts import with_contact_email
 from outreach.models import ClaimLink, Message, OutreachEmail, OutreachTemplate, Side, Thread
 
 # Invitations and reminders were e-mailed when they were sent; an unread-messages e-mail about them

@@ -35,10 +35,11 @@ from campaigns.models import Collaboration, ReviewComment
 from campaigns.pipeline import Stage
 from campaigns.services import move_collaboration
 from core.errors import ApplicationError
-from creators.contacts import contact_email_for
+from core.queue import enqueue_on_commit
 from creators.models import Creator, PortalGrant
-from creators.portal_access import accounts_reaching, grant_portal_access
+from creators.portal.access import accounts_reaching, grant_portal_access
 from creators.selectors import creator_for_user
+from creators.workspace.contacts import contact_email_for
 from outreach import emails, merge, selectors
 from outreach.defaults import DEFAULT_TEXTS
 from outreach.errors import OutreachError, OutreachErrorCode, OutreachNotFoundError, OutreachPermissionError
@@ -390,8 +391,6 @@ def _queue_email(
     """Log one outreach e-mail (with a fresh claim link when the creator has no portal account yet),
     put it in the timeline and enqueue its sending after commit. Returns the log row and the raw token
     ("" when no claim link was needed)."""
-    from outreach.tasks import send_outreach_email_task  # tasks import services
-
     creator = collaboration.creator
     claim, raw = None, ""
     if not accounts_reaching(creator=creator, workspace=collaboration.workspace).exists():
@@ -424,7 +423,7 @@ def _queue_email(
     )
     timeline = f"{subject}\n\n{body}".replace(CLAIM_LINK_MARKER, CLAIM_LINK_IN_TIMELINE)
     record_event(collaboration=collaboration, kind=kind, body=timeline, by=by)
-    send_outreach_email_task.delay_on_commit(email.pk)
+    enqueue_on_commit("outreach.tasks.send_outreach_email_task", email.pk)
     return email, raw
 
 
@@ -710,7 +709,7 @@ def send_unread_notifications(*, now: datetime.datetime | None = None) -> int:
 @transaction.atomic
 def claim(*, token: str, user: User | None = None, password: str = "", full_name: str = "") -> User:
     """Use a claim link: once, before it expires. It grants the account the link's workspace, and
-    nothing else (creators.portal_access): other brands' collaborations need their own invitation, or
+    nothing else (creators.portal.access): other brands' collaborations need their own invitation, or
     the handle proven by signing in with TikTok. Signed in (`user`), that account is granted — refused
     for a brand account and for a creator account acting for another handle. Signed out, a creator
     account is created with the e-mail the link was sent to and `password`. Locks the link and the

@@ -13,7 +13,7 @@ from django.db.models import Sum
 
 from accounts.models import Workspace
 from analytics.models import AttributionDailyRollup, AttributionRule
-from analytics.order_services import attribution_settings
+from analytics.orders.services import attribution_settings
 
 ZERO = Decimal(0)
 

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 
-from accounts.two_factor import new_recovery_codes, recovery_code_digest
+from accounts.two_factor.codes import new_recovery_codes, recovery_code_digest
 
 
 def add_authenticator(user) -> TOTPDevice:

@@ -1,7 +1,7 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations
 
-import creators.audience_index
+import creators.audience.index
 
 # Frozen here (not imported from the app): an index built on a function must keep meaning what it meant.
 CREATE_FUNCTION = """
@@ -17,7 +17,7 @@ $$
 
 
 class Migration(migrations.Migration):
-    """Audience share filters use a GIN index of coarse share tags (creators.audience_index)."""
+    """Audience share filters use a GIN index of coarse share tags (creators.audience.index)."""
 
     dependencies = [("creators", "0010_video_is_sponsored")]
 
@@ -25,6 +25,6 @@ class Migration(migrations.Migration):
         migrations.RunSQL(CREATE_FUNCTION, "DROP FUNCTION creator_audience_share_tags(jsonb, jsonb, jsonb)"),
         migrations.AddIndex(
             model_name="audienceprofile",
-            index=GinIndex(creators.audience_index.AudienceShareTags(), name="audience_share_tags_gin"),
+            index=GinIndex(creators.audience.index.AudienceShareTags(), name="audience_share_tags_gin"),
         ),
     ]

@@ -9,7 +9,7 @@ by handle) left behind. Zeros that some source wrote, and every count of a synce
 followers is not one a brand imports, and the next sync or import restores it.
 
 The follower indexes sort unknown counts last (NULLS LAST), as discovery's other sorts do, and the
-ascending follower sort gets its own index like the other ascending sorts (creators.discovery)."""
+ascending follower sort gets its own index like the other ascending sorts (creators.discovery.selectors)."""
 
 from django.db import migrations, models
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_creator_never_reaches_dashboard_pages(client, creator_user):
     client.force_login(creator_user)
-    for name in ("settings", "creators:creator-list", "campaigns:campaign-list", "analytics:report-list"):
+    for name in ("settings", "creators:creator-list", "campaigns:campaign-list", "reports:program"):
         assert client.get(reverse(name)).status_code == 404, name
 
 

@@ -14,11 +14,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from rest_framework.authtoken.models import Token
 
-from accounts import selectors, services, two_factor_services
+from accounts import selectors, services
 from accounts.errors import AccountError, AccountPermissionError, TwoFactorError
 from accounts.models import AuditEvent, Role
 from accounts.tenancy import workspace_scope
-from accounts.two_factor import key_from_base32, recovery_code_digest
+from accounts.two_factor import services as two_factor_services
+from accounts.two_factor.codes import key_from_base32, recovery_code_digest
 from analytics.management.commands.seed_demo import DEMO_ADMIN_TOTP_SECRET
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.two_factor import add_authenticator, add_recovery_codes, code_for, sign_in_verified, wrong_code_for

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from analytics.metrics.providers.tiktok_client import TikTokClient
 from analytics.models import TikTokConnection
-from analytics.providers.tiktok_client import TikTokClient
 from tests.factories import CreatorFactory, CreatorUserFactory
 from tests.fakes.domain_proof_server import FakeDomains
 from tests.fakes.tiktok_server import FakeTikTok

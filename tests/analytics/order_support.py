@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from analytics.models import ClickEvent, OrderSource, PromoCode
-from analytics.redirect import hash_ip
+from analytics.tracking.redirect import hash_ip
 from tests.analytics.tracking_support import contracted, make_link
 
 SECRET = "shpss_0123456789abcdef0123456789abcdef"

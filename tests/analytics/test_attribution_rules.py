@@ -11,11 +11,11 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 from djmoney.money import Money
 
-from analytics import attribution as rules
-from analytics.attribution import Credit, OrderFacts, Touch, attribute, credited_revenue
 from analytics.models import Attribution, AttributionSettings, Order
-from analytics.order_attribution import reattribute
-from analytics.redirect import hash_ip
+from analytics.orders import attribution_rules as rules
+from analytics.orders.attribution import reattribute
+from analytics.orders.attribution_rules import Credit, OrderFacts, Touch, attribute, credited_revenue
+from analytics.tracking.redirect import hash_ip
 from tests.analytics.order_support import click, code, make_link
 
 T0 = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
@@ -149,7 +149,7 @@ def test_the_bulk_sql_credits_what_the_plain_rules_credit(workspace, manager, se
 
 @pytest.mark.django_db
 def test_a_longer_window_credits_again_every_order_of_the_workspace(workspace, manager):
-    from analytics.order_services import reattribute_workspace
+    from analytics.orders.services import reattribute_workspace
 
     link = make_link(workspace, manager)
     click(link, at=T0 - dt.timedelta(days=10), ip="10.0.0.9")

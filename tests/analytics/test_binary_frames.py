@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.binary_frames import BinaryFrameError, copy_binary_frame, parse_binary_copy
+from analytics.scoring.binary_frames import BinaryFrameError, copy_binary_frame, parse_binary_copy
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
 from analytics.brand_safety import scan_workspace
-from creators.brand_safety import add_brand_safety_term
 from creators.errors import CreatorError
 from creators.models import BrandSafetyHit, BrandSafetyTerm, Video
+from creators.workspace.brand_safety import add_brand_safety_term
 from tests.factories import CreatorFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django_scopes import scopes_disabled
 from djmoney.money import Money
 
 from accounts.tenancy import workspace_scope
-from analytics.commission import commission_statement, settle_commission
 from analytics.models import AttributionDailyRollup, AttributionRule
-from analytics.order_services import attribution_settings
+from analytics.orders.commission import commission_statement, settle_commission
+from analytics.orders.services import attribution_settings
 from campaigns import services
 from campaigns.errors import CampaignError
 from campaigns.models import Payout

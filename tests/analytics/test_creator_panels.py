@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from analytics import scoring_services
+from analytics.scoring import services as scoring_services
 from creators.models import Creator
 from tests.analytics.test_pipeline import SLOT, _pull_demo
 from tests.factories import CreatorFactory

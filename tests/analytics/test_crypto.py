@@ -9,9 +9,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection as db
 from django.utils import timezone
 
-from analytics import crypto
+from analytics.metrics import crypto
+from analytics.metrics.oauth import reencrypt_tiktok_tokens
 from analytics.models import TikTokConnection
-from analytics.oauth import reencrypt_tiktok_tokens
 from tests.factories import CreatorFactory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,10 +12,10 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Role
 from accounts.tenancy import workspace_scope
-from analytics import domains, proof_fetch
 from analytics.models import VerifiedDomain
 from analytics.tasks import verify_domain_task
-from analytics.tracking_errors import TrackingErrorCode, TrackingRateLimitedError
+from analytics.tracking import domains, proof_fetch
+from analytics.tracking.errors import TrackingErrorCode, TrackingRateLimitedError
 from tests.analytics.tracking_support import SHOP
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
-from analytics.demo_orders import ORDERS, load_demo_orders
+from analytics.demo.orders import ORDERS, load_demo_orders
 from analytics.models import AttributionDailyRollup, ClickDailyRollup, Order, PromoCode, TrackingLink
 from campaigns.pipeline import Stage
 from tests.analytics.order_support import contracted

@@ -9,8 +9,8 @@ from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
 from analytics.models import Attribution, Order
-from analytics.order_csv import import_orders_csv
-from analytics.order_errors import OrderError
+from analytics.orders.csv_import import import_orders_csv
+from analytics.orders.errors import OrderError
 from tests.analytics.order_support import code, make_link
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_a_file_without_the_required_columns_is_refused_whole(workspace, manager
 
 
 def test_an_analyst_cannot_import(workspace, analyst):
-    from analytics.tracking_errors import TrackingPermissionError
+    from analytics.tracking.errors import TrackingPermissionError
 
     with workspace_scope(workspace), pytest.raises(TrackingPermissionError):
         import_orders_csv(workspace=workspace, data=CSV.encode(), by=analyst)

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 
-from analytics import promo_codes
 from analytics.models import AttributionSettings, Order, OrderSource, PromoCode
-from analytics.order_views import webhook_url
+from analytics.orders.views import webhook_url
+from analytics.tracking import promo_codes
 from campaigns.pipeline import Stage
 from tests.analytics.order_support import contracted
 
@@ -137,7 +137,7 @@ def test_codes_are_unique_per_workspace_whatever_the_case():
 def test_one_action_makes_links_and_codes_and_a_second_run_is_refused(workspace, manager):
     from accounts.tenancy import workspace_scope
     from analytics.models import TrackingLink
-    from analytics.tracking_errors import TrackingError
+    from analytics.tracking.errors import TrackingError
     from tests.analytics.tracking_support import SHOP, verify
 
     verify(workspace)

@@ -12,9 +12,10 @@ from django.test import Client
 from django_scopes import scopes_disabled
 from djmoney.money import Money
 
-from analytics import orders, webhooks
 from analytics.models import Attribution, AttributionDailyRollup, Order, WebhookDelivery
-from analytics.order_formats import parse_shopify
+from analytics.orders import recording as orders
+from analytics.orders import webhooks
+from analytics.orders.formats import parse_shopify
 from tests.analytics.order_support import SECRET, click, code, make_link, source, utc
 from tests.fakes.order_webhooks import shopify_order, shopify_request, woocommerce_order, woocommerce_request
 
@@ -300,7 +301,7 @@ def test_a_generic_order_is_accepted_with_its_documented_signature(client, works
 
 
 def test_after_a_secret_rotation_the_old_signature_is_refused(client, workspace, manager):
-    from analytics.order_services import rotate_order_source_secret
+    from analytics.orders.services import rotate_order_source_secret
 
     row = source(workspace)
     with scopes_disabled():

@@ -6,15 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from analytics import scoring_services, sync
-from analytics.providers.base import (
+from analytics.metrics import services as sync
+from analytics.metrics.providers.base import (
     CreatorMetrics,
     ProfileSnapshot,
     ProviderError,
     RetryableProviderError,
     VideoSnapshot,
 )
-from analytics.providers.demo import DemoProvider
+from analytics.metrics.providers.demo import DemoProvider
+from analytics.scoring import services as scoring_services
+from creators.index.pulls import store_pulls
 from creators.models import (
     Creator,
     CreatorScore,
@@ -24,7 +26,6 @@ from creators.models import (
     Video,
     VideoStats,
 )
-from creators.pull_writes import store_pulls
 from tests.factories import CreatorFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from analytics.providers.base import ProviderErrorCode, RetryableProviderError
-from analytics.providers.tiktok_client import USER_INFO_PATH
-from analytics.rate_limit import TokenBucket, redis_client
+from analytics.metrics.providers.base import ProviderErrorCode, RetryableProviderError
+from analytics.metrics.providers.tiktok_client import USER_INFO_PATH
+from analytics.metrics.rate_limit import TokenBucket, redis_client
 from tests.analytics.conftest import SleepRecorder
 
 

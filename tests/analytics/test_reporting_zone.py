@@ -8,11 +8,12 @@ from djmoney.money import Money
 
 from accounts import services as accounts_services
 from accounts.tenancy import workspace_scope
-from analytics import click_ingest, reporting_zone
+from analytics import reporting_zone
 from analytics.models import AttributionDailyRollup, ClickDailyRollup, Order, ReportingZone
-from analytics.order_attribution import reattribute
-from analytics.redirect import hash_ip
+from analytics.orders.attribution import reattribute
 from analytics.tasks import recount_changed_zones_task
+from analytics.tracking import click_ingest
+from analytics.tracking.redirect import hash_ip
 from tests.analytics.order_support import click, make_link
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""analytics.scoring on small hand-built frames: every expected value is worked out from the formula in
+"""analytics.scoring.engine on small hand-built frames: every expected value is worked out from the formula in
 docs/scoring.md, never copied from the code's output. No database."""
 
 import json
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import scoring
-from analytics.scoring import (
+from analytics.scoring import engine as scoring
+from analytics.scoring.engine import (
     COMMENTS_TINY_MAX_RATIO,
     DEFAULT_OBJECTIVE_WEIGHTS,
     DISCLOSURE_TAGS,

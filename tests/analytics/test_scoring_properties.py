@@ -1,4 +1,4 @@
-"""Properties of analytics.scoring that hold for any input, checked with hypothesis. No database."""
+"""Properties of analytics.scoring.engine that hold for any input, checked with hypothesis. No database."""
 
 import math
 from datetime import UTC, datetime
@@ -8,8 +8,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics import scoring
-from analytics.scoring import (
+from analytics.scoring import engine as scoring
+from analytics.scoring.engine import (
     COMPONENTS,
     TIERS,
     audience_fit,

@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
 from analytics.models import ScoringProfile
-from analytics.scoring_settings import audience_fit, update_scoring_profile, workspace_score
+from analytics.scoring.settings import audience_fit, update_scoring_profile, workspace_score
 from core.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from django.db.models import F, Max, Sum
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, User, Workspace
-from analytics.demo_data import DEMO_CREATORS_FILE
-from analytics.demo_index import DEMO_CREATOR_HANDLE, FEATURED
+from analytics.demo.data import DEMO_CREATORS_FILE
+from analytics.demo.index import DEMO_CREATOR_HANDLE, FEATURED
 from creators.models import AudienceProfile, Creator, FollowerSnapshot, PortalGrant, VideoStats
 from creators.selectors import creator_for_user
 

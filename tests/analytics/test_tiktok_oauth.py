@@ -8,8 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from analytics.models import TikTokConnection
-from analytics.oauth import (
+from analytics.metrics.oauth import (
     TikTokOAuthError,
     TikTokOAuthErrorCode,
     code_challenge_for,
@@ -17,8 +16,9 @@ from analytics.oauth import (
     disconnect,
     start_authorization,
 )
-from analytics.providers.base import ProviderError
-from analytics.providers.tiktok_client import REVOKE_PATH, TOKEN_PATH
+from analytics.metrics.providers.base import ProviderError
+from analytics.metrics.providers.tiktok_client import REVOKE_PATH, TOKEN_PATH
+from analytics.models import TikTokConnection
 from creators.models import PortalGrant
 from tests.analytics.conftest import connect
 from tests.factories import CreatorFactory, CreatorUserFactory, UserFactory, WorkspaceFactory
@@ -188,7 +188,7 @@ def test_disconnect_wipes_the_tokens_even_when_tiktok_cannot_be_reached(tiktok, 
 
 
 def _no_sleep_client():
-    from analytics.providers.tiktok_client import TikTokClient
+    from analytics.metrics.providers.tiktok_client import TikTokClient
 
     return TikTokClient.from_settings(sleep=lambda seconds: None)
 

@@ -6,10 +6,9 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from analytics.models import TikTokConnection
-from analytics.providers.base import CreatorRef, ProviderError, ProviderErrorCode, RetryableProviderError
-from analytics.providers.tiktok import TikTokProvider, hashtags_in
-from analytics.providers.tiktok_client import (
+from analytics.metrics.providers.base import CreatorRef, ProviderError, ProviderErrorCode, RetryableProviderError
+from analytics.metrics.providers.tiktok import TikTokProvider, hashtags_in
+from analytics.metrics.providers.tiktok_client import (
     RATE_LIMIT_WINDOW_S,
     TOKEN_PATH,
     USER_INFO_PATH,
@@ -17,6 +16,7 @@ from analytics.providers.tiktok_client import (
     VIDEO_PAGE_MAX,
     VIDEO_QUERY_PATH,
 )
+from analytics.models import TikTokConnection
 from tests.analytics.conftest import connect
 from tests.factories import CreatorFactory
 from tests.fakes.tiktok_server import Fault

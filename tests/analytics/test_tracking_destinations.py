@@ -5,11 +5,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from analytics.click_verdicts import bot_reason, verdict_for
-from analytics.destinations import Utm, normalize_domain, validate_destination, with_utm
 from analytics.models import ClickVerdict
-from analytics.tracking_errors import TrackingError, TrackingErrorCode
-from analytics.tracking_services import new_token
+from analytics.tracking.click_verdicts import bot_reason, verdict_for
+from analytics.tracking.destinations import Utm, normalize_domain, validate_destination, with_utm
+from analytics.tracking.errors import TrackingError, TrackingErrorCode
+from analytics.tracking.services import new_token
 
 VERIFIED = ["shop.glow.test", "xn--bcher-kva.test"]  # the second is bücher.test
 UTM = Utm(source="tiktok", medium="influencer", campaign="glow-serum", content="maya")

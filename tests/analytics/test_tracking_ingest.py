@@ -11,12 +11,19 @@ from django.db import OperationalError, connection
 from django_scopes import scopes_disabled
 
 from accounts.models import Workspace
-from analytics import click_ingest
-from analytics.click_ingest import Click, day_bounds, flush_clicks, parse_entry, recompute_rollups, write_clicks
+from analytics.metrics.rate_limit import redis_client
 from analytics.models import ClickDailyRollup, ClickEvent, ClickVerdict
-from analytics.rate_limit import redis_client
-from analytics.redirect import hash_ip
 from analytics.tasks import flush_clicks_task
+from analytics.tracking import click_ingest
+from analytics.tracking.click_ingest import (
+    Click,
+    day_bounds,
+    flush_clicks,
+    parse_entry,
+    recompute_rollups,
+    write_clicks,
+)
+from analytics.tracking.redirect import hash_ip
 from tests.analytics.tracking_support import click_stream as click_stream  # a fixture, re-exported
 from tests.analytics.tracking_support import make_link
 

@@ -9,11 +9,11 @@ from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent, Role
 from accounts.tenancy import workspace_scope
-from analytics import domains
 from analytics.admin import VerifiedDomainAdmin
 from analytics.models import ClickDailyRollup, TrackingLink, VerifiedDomain
-from analytics.tracking_errors import TrackingError, TrackingErrorCode, TrackingPermissionError
-from analytics.tracking_services import create_links_for_campaign
+from analytics.tracking import domains
+from analytics.tracking.errors import TrackingError, TrackingErrorCode, TrackingPermissionError
+from analytics.tracking.services import create_links_for_campaign
 from campaigns.pipeline import Stage
 from tests.analytics.tracking_support import SHOP, contracted, verify
 from tests.campaigns.factories import CampaignFactory

@@ -6,7 +6,7 @@ from decimal import Decimal
 from djmoney.money import Money
 
 from accounts.tenancy import workspace_scope
-from briefs.contract_services import send_contract
+from briefs.contracts.services import send_contract
 from briefs.models import ContractVersion
 from campaigns.models import Collaboration
 from tests.campaigns.factories import CampaignFactory, CollaborationFactory

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
-from briefs.contract_services import sign_as_brand, sign_as_creator
-from briefs.library_selectors import LibraryFilters, content_library
+from briefs.contracts.services import sign_as_brand, sign_as_creator
+from briefs.library.rights_alerts import warn_expiring_rights
+from briefs.library.selectors import LibraryFilters, content_library
+from briefs.library.usage_rights import RightsStatus
 from briefs.models import RightsExpiryWarning
-from briefs.rights_alerts import warn_expiring_rights
-from briefs.usage_rights import RightsStatus
 from campaigns.models import Deliverable
 from tests.briefs.factories import negotiating_collaboration, send
 from tests.campaigns.factories import DeliverableFactory

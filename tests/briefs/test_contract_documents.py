@@ -18,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.tenancy import workspace_scope
-from briefs import contract_documents as documents
-from briefs.contract_services import compensation_text, save_contract_template, send_contract
+from briefs.contracts import documents
+from briefs.contracts.services import compensation_text, save_contract_template, send_contract
 from briefs.errors import ContractError, ContractErrorCode
 from briefs.models import ContractTemplate, ContractVersion
 from campaigns.models import Collaboration
@@ -261,7 +261,7 @@ def test_a_unicode_contract_embeds_the_font_and_renders_to_the_same_bytes_in_any
     # Another interpreter with another hash seed (set and dict order of strings) must recompute the
     # stored hash: contracts are re-rendered and compared by SHA-256.
     script = (
-        "import datetime, hashlib, sys; from briefs.contract_documents import render_contract_pdf; "
+        "import datetime, hashlib, sys; from briefs.contracts.documents import render_contract_pdf; "
         "noon = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC); "
         "print(hashlib.sha256(render_contract_pdf(title='Contract v1', text=sys.argv[1], created_at=noon)).hexdigest())"
     )

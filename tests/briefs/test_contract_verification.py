@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Role
 from accounts.tenancy import workspace_scope
-from briefs.contract_services import VERIFY_MAX_BYTES, sign_as_brand, sign_as_creator, verify_document
+from briefs.contracts.services import VERIFY_MAX_BYTES, sign_as_brand, sign_as_creator, verify_document
 from tests.briefs.factories import negotiating_collaboration, send
 from tests.factories import MembershipFactory, UserFactory
 

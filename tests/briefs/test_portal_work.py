@@ -11,9 +11,9 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from djmoney.money import Money
 
-from briefs.contract_services import sign_as_creator
+from briefs.contracts.services import sign_as_creator
 from briefs.models import Brief
-from briefs.portal_selectors import portal_work_for
+from briefs.portal.selectors import portal_work_for
 from campaigns.models import Collaboration, Payout
 from tests.briefs.factories import negotiating_collaboration, send
 from tests.campaigns.factories import CampaignFactory, CollaborationFactory, PayoutFactory

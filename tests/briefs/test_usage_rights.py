@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from briefs.usage_rights import EXPIRY_WARNING_DAYS, RightsStatus, add_months, expiry_status, rights_from_terms
+from briefs.library.usage_rights import EXPIRY_WARNING_DAYS, RightsStatus, add_months, expiry_status, rights_from_terms
 
 D = datetime.date
 

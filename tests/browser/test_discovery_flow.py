@@ -12,7 +12,7 @@ from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
-HANDLE = "lunavega"  # a US creator every demo has (analytics.demo_index.FEATURED), loaded by seed_demo
+HANDLE = "lunavega"  # a US creator every demo has (analytics.demo.index.FEATURED), loaded by seed_demo
 LIST_NAME = "Browser test picks"
 PROFILE_LINK = re.compile(r"^/creators/\d+/$")
 

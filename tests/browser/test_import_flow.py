@@ -4,7 +4,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from accounts.models import Role
-from creators.importing import run_import_job
+from creators.importing.services import run_import_job
 from creators.models import Creator, ImportJob
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory

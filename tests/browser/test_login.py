@@ -1,6 +1,6 @@
 import pytest
 
-from analytics.demo_index import DEMO_CREATOR_HANDLE, FEATURED
+from analytics.demo.index import DEMO_CREATOR_HANDLE, FEATURED
 from analytics.management.commands.seed_demo import CREATOR, MARKETER
 from tests.browser.conftest import DEMO_SYNTHETIC, screenshot
 

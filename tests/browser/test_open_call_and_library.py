@@ -4,7 +4,7 @@ a phone, the marketer's content library with its expiry warning, and the creator
 import pytest
 from django_scopes import scopes_disabled
 
-from analytics.demo_index import DEMO_CREATOR_HANDLE
+from analytics.demo.index import DEMO_CREATOR_HANDLE
 from campaigns.models import OpenCall, OpenCallApplication
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_discovery_flow import _sign_in

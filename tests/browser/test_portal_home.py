@@ -3,7 +3,7 @@
 
 import pytest
 
-from analytics.demo_index import DEMO_CREATOR_HANDLE
+from analytics.demo.index import DEMO_CREATOR_HANDLE
 from analytics.management.commands.seed_demo import CREATOR
 from tests.browser.conftest import screenshot, sign_in
 

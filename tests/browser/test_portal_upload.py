@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 
 from accounts.models import Role
-from campaigns import deliverable_services
+from campaigns.deliverables import services as deliverable_services
 from campaigns.models import Deliverable
 from campaigns.pipeline import Stage
 from tests.browser.conftest import screenshot

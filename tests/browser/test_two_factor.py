@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from accounts.two_factor import current_code, key_from_base32
+from accounts.two_factor.codes import current_code, key_from_base32
 from analytics.management.commands.seed_demo import ADMIN, DEMO_ADMIN_TOTP_SECRET, MARKETER
 from tests.browser.conftest import screenshot
 

@@ -14,8 +14,9 @@ from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
 from accounts.tenancy import workspace_scope
-from campaigns import deliverable_services as ds
-from campaigns.disclosure import DisclosureStatus
+from campaigns.deliverables import services as ds
+from campaigns.deliverables.disclosure import DisclosureStatus
+from campaigns.deliverables.uploads import UploadError, UploadErrorCode
 from campaigns.errors import CampaignError, CampaignErrorCode, CampaignNotFoundError
 from campaigns.models import (
     Collaboration,
@@ -26,7 +27,6 @@ from campaigns.models import (
     Shipment,
 )
 from campaigns.pipeline import Stage
-from campaigns.uploads import UploadError, UploadErrorCode
 from core.errors import PermissionDeniedError
 from creators.models import Video
 from tests.campaigns.factories import CollaborationFactory, DeliverableFactory, ShipmentFactory

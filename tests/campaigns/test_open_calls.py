@@ -10,9 +10,9 @@ from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
 from accounts.tenancy import workspace_scope
-from campaigns import open_call_services as services
 from campaigns.errors import CampaignError, CampaignPermissionError
 from campaigns.models import Collaboration, CollaborationTransition, OpenCall, OpenCallApplication
+from campaigns.open_calls import services
 from creators.models import Creator, WorkspaceCreatorContact
 from tests.campaigns.factories import CampaignFactory, CollaborationFactory
 from tests.factories import CreatorFactory

@@ -14,7 +14,7 @@ from djmoney.money import Money
 
 from accounts.models import Role
 from accounts.tenancy import workspace_scope
-from campaigns import deliverable_services as ds
+from campaigns.deliverables import services as ds
 from campaigns.models import Deliverable, DeliverableSubmission, ReviewComment, Shipment
 from campaigns.pipeline import Stage
 from tests.campaigns.factories import CollaborationFactory, DeliverableFactory, PayoutFactory, ShipmentFactory

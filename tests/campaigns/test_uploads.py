@@ -10,7 +10,7 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from campaigns.uploads import UploadError, UploadErrorCode, check_draft_upload, clean_file_name
+from campaigns.deliverables.uploads import UploadError, UploadErrorCode, check_draft_upload, clean_file_name
 
 
 def _png() -> bytes:

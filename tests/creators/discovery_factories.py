@@ -9,8 +9,8 @@ from django.http import QueryDict
 from django_scopes import scopes_disabled
 
 from accounts.models import Workspace
-from creators import discovery
-from creators.filters import CreatorFilterSet, CreatorPageFilterSet
+from creators.discovery import selectors as discovery
+from creators.discovery.filters import CreatorFilterSet, CreatorPageFilterSet
 from creators.models import (
     AudienceProfile,
     Creator,

@@ -1,11 +1,11 @@
-"""Audience share filters go through the coarse share tags (creators.audience_index): the tags must
+"""Audience share filters go through the coarse share tags (creators.audience.index): the tags must
 never lose a true match, and the GIN index must actually serve the filters."""
 
 import pytest
 from django.db import connection
 
 from accounts.tenancy import workspace_scope
-from creators.audience_index import AudienceShareTags, share_tag
+from creators.audience.index import AudienceShareTags, share_tag
 from creators.models import AudienceProfile
 from tests.creators.discovery_factories import filterset, give_audience, make_creator, results
 from tests.factories import WorkspaceFactory

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from creators.countries import country_code
-from creators.counts import parse_count, parse_percent
+from creators.importing.counts import parse_count, parse_percent
 
 
 @pytest.mark.parametrize(

@@ -318,7 +318,7 @@ def test_bulk_new_list_with_a_taken_name_is_refused_and_writes_nothing(member, w
 
 
 def test_bulk_select_all_beyond_the_limit_is_refused_and_writes_nothing(member, workspace, monkeypatch):
-    from creators import discovery
+    from creators.discovery import selectors as discovery
 
     monkeypatch.setattr(discovery, "COUNT_LIMIT", 2)
     for i in range(3):

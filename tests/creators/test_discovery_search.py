@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.tenancy import workspace_scope
-from creators import discovery
+from creators.discovery import selectors as discovery
 from tests.creators.discovery_factories import filterset, handles, make_creator, results
 from tests.factories import WorkspaceFactory
 

@@ -78,4 +78,3 @@ def test_a_later_file_with_new_counts_adds_a_snapshot_at_its_own_time(tmp_path, 
 
     assert [(at.day, views) for _id, at, views, *_rest in _snapshots()] == [(20, 1500), (27, 3000)]
     assert Video.objects.get(platform_video_id="7001").views == 3000
-

@@ -16,8 +16,6 @@ def _csv(path, rows, header=("username", "followers", "country")):
     return write_csv(path, header, rows)
 
 
-
-
 def test_the_command_prints_the_summary(tmp_path, workspace):
     path = _csv(tmp_path / "c.csv", [("maya", "12.3K", "US"), ("jo", "-1", "US"), ("luis", "5", "Atlantis")])
 

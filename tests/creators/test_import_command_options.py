@@ -12,7 +12,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
-from creators.importing import confirm_import_mapping, create_import_job
+from creators.importing.services import confirm_import_mapping, create_import_job
 from creators.models import Creator, ImportJob, Video, VideoStats
 from tests.creators.import_support import run_import_command as _run
 from tests.creators.import_support import write_csv
@@ -34,8 +34,6 @@ ROWS = [
 
 def _csv(path, header=HEADER, rows=ROWS):
     return write_csv(path, header, rows)
-
-
 
 
 def _row_counts():

@@ -6,8 +6,8 @@ import json
 import pytest
 from openpyxl import Workbook
 
-from creators import import_files
-from creators.import_files import FileFormat, ImportFileError, count_rows, detect_format, iter_records, preview
+from creators.importing import files as import_files
+from creators.importing.files import FileFormat, ImportFileError, count_rows, detect_format, iter_records, preview
 
 
 def _records(payload: bytes, fmt: FileFormat):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
-from creators.importing import create_import_job, run_import_job
+from creators.importing.services import create_import_job, run_import_job
 from creators.models import Creator, ImportJob
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.tenancy import workspace_scope
-from creators.import_rejects import write_rejects_csv
-from creators.importing import create_import_job, run_import_job
+from creators.importing.rejects import write_rejects_csv
+from creators.importing.services import create_import_job, run_import_job
 
 pytestmark = pytest.mark.django_db
 

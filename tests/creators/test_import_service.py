@@ -18,16 +18,17 @@ from openpyxl import Workbook
 from accounts.models import AuditEvent
 from accounts.tenancy import workspace_scope
 from core.errors import PermissionDeniedError
-from creators import importing, provenance
-from creators.import_files import ImportFileError
-from creators.import_rejects import write_rejects_csv
-from creators.importing import (
+from creators.importing import services as importing
+from creators.importing.files import ImportFileError
+from creators.importing.rejects import write_rejects_csv
+from creators.importing.services import (
     confirm_import_mapping,
     create_import_job,
     import_creators,
     purge_import_files,
     run_import_job,
 )
+from creators.index import provenance
 from creators.models import Creator, ImportJob, Video, VideoStats, WorkspaceCreatorContact
 from tests.factories import CreatorFactory
 

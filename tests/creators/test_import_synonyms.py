@@ -1,4 +1,4 @@
-"""The synonym table (creators/import_synonyms.toml): the column names real exporters write map to our
+"""The synonym table (creators/importing/synonyms.toml): the column names real exporters write map to our
 fields without a hand-made mapping. No database.
 
 Each exporter's header list below is a sample written for this test from what could be found about
@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from creators.import_mapping import Layout, RecordParser, RejectedRow, detect_layout, suggest_mapping
-from creators.import_synonyms import split_unit, synonym_table
-from creators.import_unmapped import describe_unmapped, unmapped_columns
+from creators.importing.mapping import Layout, RecordParser, RejectedRow, detect_layout, suggest_mapping
+from creators.importing.synonyms import split_unit, synonym_table
+from creators.importing.unmapped import describe_unmapped, unmapped_columns
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -215,7 +215,7 @@ def test_a_literal_name_beats_a_looser_match_of_another_column():
 
 
 def test_every_field_of_the_table_is_a_field_we_import():
-    from creators.import_mapping import TARGET_FIELDS
+    from creators.importing.mapping import TARGET_FIELDS
 
     assert set(synonym_table().fields) == set(TARGET_FIELDS)
 

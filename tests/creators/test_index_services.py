@@ -2,9 +2,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from creators import index_services
 from creators.errors import CreatorError
-from creators.index_services import VideoRow, VideoStatsRow
+from creators.index import services as index_services
+from creators.index.services import VideoRow, VideoStatsRow
 from creators.models import AudienceProfile, Creator, FollowerSnapshot, VideoStats
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tenancy import workspace_scope
-from analytics.scoring_services import score_index
-from creators import discovery, selectors
+from analytics.scoring.services import score_index
+from creators import selectors
+from creators.discovery import selectors as discovery
 from creators.models import Creator, CreatorScore
 from tests.creators.discovery_factories import make_creator, results
 from tests.creators.import_support import import_file as _import

@@ -1,6 +1,6 @@
 """Order webhooks as Shopify and WooCommerce send them: the documented headers (base64 HMAC-SHA256 of
 the raw body under the shared secret) and the order resource's fields the intake reads. Signatures are
-computed here independently of `analytics.webhooks.sign`."""
+computed here independently of `analytics.orders.webhooks.sign`."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
-from analytics import domains
 from analytics.models import VerifiedDomain
+from analytics.tracking import domains
 from tests.analytics.tracking_support import SHOP
 from tests.fakes.domain_proof_server import FakeDomains
 from tests.waiting import wait_for

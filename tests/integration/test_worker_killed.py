@@ -16,8 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from analytics.providers.base import CreatorRef
-from analytics.providers.demo import DemoProvider
+from analytics.metrics.providers.base import CreatorRef
+from analytics.metrics.providers.demo import DemoProvider
 from analytics.tasks import sync_creators_task
 from creators.models import Creator, FollowerSnapshot, Video, VideoStats
 from tests.factories import CreatorFactory

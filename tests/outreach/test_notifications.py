@@ -98,7 +98,7 @@ def _review(collaboration, manager, decision, comment):
     """A draft round of the collaboration reviewed by the brand (campaigns' own services)."""
     from django_scopes import scopes_disabled
 
-    from campaigns import deliverable_services
+    from campaigns.deliverables import services as deliverable_services
     from tests.campaigns.factories import DeliverableFactory
 
     with scopes_disabled():

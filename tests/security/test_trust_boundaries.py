@@ -20,13 +20,13 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
 from accounts.tenancy import workspace_scope
-from analytics.scoring_services import score_index
+from analytics.scoring.services import score_index
 from campaigns.models import Collaboration
-from creators.importing import import_creators
+from creators.importing.services import import_creators
+from creators.index.pulls import store_pulls
+from creators.index.snapshots import CreatorMetrics, ProfileSnapshot, VideoSnapshot
 from creators.models import Creator, CreatorList, CreatorListEntry, PortalGrant, Video, VideoStats
 from creators.models import WorkspaceCreatorContact as Contact
-from creators.pull_writes import store_pulls
-from creators.snapshots import CreatorMetrics, ProfileSnapshot, VideoSnapshot
 from outreach import services as outreach
 from outreach.models import OutreachEmail
 from tests.campaigns.factories import CampaignFactory, CollaborationFactory
@@ -43,9 +43,17 @@ def _pull(creator: Creator) -> None:
     """B's creator as the platform API describes her: profile and three videos with stats."""
     videos = tuple(
         VideoSnapshot(
-            platform_video_id=f"v{index}", captured_at=NOW, views=10_000 + index, likes=900, comments=40, shares=12,
-            posted_at=NOW - dt.timedelta(days=index + 1), caption=f"Honest routine {index} #skincare",
-            hashtags=("skincare",), duration_s=30, is_paid_partnership=False,
+            platform_video_id=f"v{index}",
+            captured_at=NOW,
+            views=10_000 + index,
+            likes=900,
+            comments=40,
+            shares=12,
+            posted_at=NOW - dt.timedelta(days=index + 1),
+            caption=f"Honest routine {index} #skincare",
+            hashtags=("skincare",),
+            duration_s=30,
+            is_paid_partnership=False,
         )
         for index in range(3)
     )

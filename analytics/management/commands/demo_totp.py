@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.two_factor import current_code, key_from_base32
+from accounts.two_factor.codes import current_code, key_from_base32
 from analytics.management.commands.seed_demo import ADMIN, DEMO_ADMIN_TOTP_SECRET
 
 TOTP_STEP_S = 30  # django-otp's default step: a code changes every 30 seconds

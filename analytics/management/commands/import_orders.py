@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Workspace
 from accounts.tenancy import workspace_scope
-from analytics.order_csv import import_orders_csv
+from analytics.orders.csv_import import import_orders_csv
 from core.errors import ApplicationError
 
 

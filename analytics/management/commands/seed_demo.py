@@ -15,20 +15,20 @@ from django.utils import timezone
 from accounts.models import Membership, Role, User, Workspace
 from accounts.services import create_workspace, update_branding
 from accounts.tenancy import workspace_scope
-from accounts.two_factor import key_from_base32
-from accounts.two_factor_services import enable_two_factor_with_published_secret
-from analytics.demo_campaigns import load_demo_campaigns
-from analytics.demo_data import DEMO_CREATORS_FILE, demo_creators_file, read_demo_creators
-from analytics.demo_index import (
+from accounts.two_factor.codes import key_from_base32
+from accounts.two_factor.services import enable_two_factor_with_published_secret
+from analytics.demo.campaigns import load_demo_campaigns
+from analytics.demo.data import DEMO_CREATORS_FILE, demo_creators_file, read_demo_creators
+from analytics.demo.index import (
     DEMO_CREATOR_HANDLE,
     load_demo_index,
     load_demo_workspace_layers,
     score_demo_history,
 )
-from analytics.demo_orders import load_demo_orders
+from analytics.demo.orders import load_demo_orders
 from analytics.schedules import install_schedules
 from creators.models import Creator, PortalGrant
-from creators.portal_access import grant_portal_access
+from creators.portal.access import grant_portal_access
 from creators.services import upsert_creators
 
 MARKETER = ("marketer@demo.creatordesk.test", "demo-marketer-pass", "Maya Marketer")
@@ -37,7 +37,7 @@ ADMIN = ("admin@demo.creatordesk.test", "demo-admin-pass", "Ada Admin")
 # Admin asks staff for a code: the demo admin's authenticator secret is published here and in README (add it
 # to an app, or run `manage.py demo_totp`). Demo only: seed_demo refuses to run outside development.
 DEMO_ADMIN_TOTP_SECRET = "CREA TORD ESKD EMOA DMIN TOTP SECR ET23"  # noqa: S105  # published on purpose
-# A synthetic creator every demo has (analytics.demo_index.FEATURED), whatever --synthetic says.
+# A synthetic creator every demo has (analytics.demo.index.FEATURED), whatever --synthetic says.
 CREATOR_HANDLE = DEMO_CREATOR_HANDLE
 DEMO_BRAND_COLOR = "#D6336C"  # Glow Skincare's pink
 # Teammates without a usable password: they make the members page and switcher realistic.

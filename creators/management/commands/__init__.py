@@ -1,0 +1,1 @@
+"""`manage.py` commands of creators: importing a creator file from the command line."""

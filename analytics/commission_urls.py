@@ -1,9 +1,0 @@
-from django.urls import path
-
-from analytics import commission_views
-
-app_name = "commission"
-
-urlpatterns = [
-    path("collaborations/<int:collaboration_pk>/commission/", commission_views.commission_panel, name="panel"),
-]

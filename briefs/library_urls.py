@@ -1,9 +1,0 @@
-from django.urls import path
-
-from briefs import library_views
-
-app_name = "library"
-
-urlpatterns = [
-    path("", library_views.content_library_page, name="content"),
-]
