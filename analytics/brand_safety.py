@@ -13,7 +13,7 @@ from django.conf import settings
 
 from accounts.models import Workspace
 from accounts.tenancy import workspace_scope
-from analytics.scoring import engine as scoring
+from analytics.scoring.brand_safety_terms import brand_safety_hits
 from analytics.scoring.services import copy_frame
 from briefs.models import Brief
 from creators.models import BrandSafetyTerm
@@ -38,7 +38,7 @@ def scan_workspace(*, workspace_id: int, as_of: datetime | None = None) -> int:
         )
         videos["caption"] = videos["caption"].fillna("")
         videos["hashtags"] = videos["hashtags"].fillna("")
-        found = scoring.brand_safety_hits(videos, terms)
+        found = brand_safety_hits(videos, terms)
         hits = [
             HitRow(creator_id=int(c), video_id=int(v), term=str(t), field=str(f), excerpt=str(e))
             for c, v, t, f, e in found.itertuples(index=False, name=None)

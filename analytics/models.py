@@ -11,7 +11,7 @@ from djmoney.money import Money
 
 from accounts.managers import workspace_scoped_manager
 from accounts.models import User, Workspace
-from analytics.metrics.crypto import EncryptedTextField
+from analytics.crypto import EncryptedTextField
 from campaigns.models import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, Collaboration
 from core.models import TimeStampedModel
 from creators.models import Creator, WorkspaceOwned
@@ -24,7 +24,7 @@ class TikTokConnection(TimeStampedModel):
     """A creator's authorization for CreatorDesk to read their TikTok account (Login Kit, OAuth 2.0).
 
     One row per creator, kept after a disconnect (revoked, tokens wiped) so the portal can say when it
-    ended. Tokens are Fernet-encrypted in their columns (`analytics.metrics.crypto`); the admin never shows them."""
+    ended. Tokens are Fernet-encrypted in their columns (`analytics.crypto`); the admin never shows them."""
 
     creator = models.OneToOneField(Creator, on_delete=models.CASCADE, related_name="tiktok_connection")
     open_id = models.CharField(max_length=128, blank=True, help_text="TikTok's id of the user for this app.")
@@ -64,7 +64,7 @@ class TikTokConnection(TimeStampedModel):
 
 class ScoringProfile(TimeStampedModel):
     """How a workspace reads scores: the objective it scores for, its own weights per objective (over
-    analytics.scoring.engine.DEFAULT_OBJECTIVE_WEIGHTS) and the audience it wants to reach."""
+    analytics.scoring.composite.DEFAULT_OBJECTIVE_WEIGHTS) and the audience it wants to reach."""
 
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
     objective = models.CharField(max_length=40, default="consideration")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from analytics import brand_safety_views
-from analytics.metrics import views as creator_views
+from analytics.metrics import views as metrics_views
 from analytics.scoring import views as scoring_views
 
 app_name = "analytics-creators"
@@ -15,7 +15,7 @@ urlpatterns = [
         brand_safety_views.brand_safety_term_delete,
         name="brand-safety-term-delete",
     ),
-    path("<int:creator_pk>/sync/", creator_views.creator_sync_status, name="creator-sync"),
-    path("<int:creator_pk>/refresh/", creator_views.creator_refresh, name="creator-refresh"),
-    path("<int:creator_pk>/score/", creator_views.creator_score, name="creator-score"),
+    path("<int:creator_pk>/sync/", metrics_views.creator_sync_status, name="creator-sync"),
+    path("<int:creator_pk>/refresh/", metrics_views.creator_refresh, name="creator-refresh"),
+    path("<int:creator_pk>/score/", scoring_views.creator_score, name="creator-score"),
 ]

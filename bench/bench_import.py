@@ -7,7 +7,7 @@ with production settings whatever other benchmarks did in this process, and the 
 the importing process alone.
 
 Figures:
-- `import.rows_per_s`: rows/s of `creators.importing.services.import_creators` on the file: count pass,
+- `import.rows_per_s`: rows/s of `creators.importing.pipeline.import_creators` on the file: count pass,
   parsing, validation, COPY to staging and `INSERT ... ON CONFLICT` into the live creator table with
   all its indexes. `baseline` = the same file `COPY`'d as-is into an unlogged table of text columns
   through psycopg, in the same run; `ratio` = import / raw COPY. Target: >= 50,000 rows/s.
@@ -198,7 +198,7 @@ def _worker(path: Path, out_path: str) -> None:
 
     from accounts.models import Workspace
     from accounts.tenancy import workspace_scope
-    from creators.importing.services import import_creators
+    from creators.importing.pipeline import import_creators
     from creators.models import Creator
 
     if MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes()):

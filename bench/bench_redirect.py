@@ -214,7 +214,7 @@ def _cleanup(out: str) -> None:
     django.setup()
     from django.conf import settings
 
-    from analytics.metrics.rate_limit import redis_client
+    from core.redis_pool import redis_client
 
     redis_client().delete(settings.CLICK_STREAM_KEY, f"{settings.CLICK_STREAM_KEY}:flush-lock")
     Path(out).write_text("{}")

@@ -196,7 +196,7 @@ SELECT creator_id, tier, {objectives} FROM percentiles
 
 
 def equivalent_sql() -> str:
-    from analytics.scoring.engine import COMPONENTS, DEFAULT_OBJECTIVE_WEIGHTS
+    from analytics.scoring.composite import COMPONENTS, DEFAULT_OBJECTIVE_WEIGHTS
     from creators.selectors import tier_bounds
 
     cases = [

@@ -1,5 +1,5 @@
 """Campaign tables in admin, for support and data fixes. Stage changes go through
-`campaigns.services.move_collaboration` only, so the stage and the transition log are read-only here."""
+`campaigns.collaborations.move_collaboration` only, so the stage and the transition log are read-only here."""
 
 from django.contrib import admin
 

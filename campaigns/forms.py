@@ -1,4 +1,4 @@
-"""Forms of the campaign pages: they parse input; `campaigns.services` decides what is allowed."""
+"""Forms of the campaign pages: they parse input; the campaigns services decide what is allowed."""
 
 from django import forms
 

@@ -1,5 +1,5 @@
 """Campaigns and the collaboration pipeline. Every table is workspace-owned (scoped manager, fails
-closed); the services in `campaigns.services` keep a row's workspace equal to its parent's.
+closed); the campaigns services keep a row's workspace equal to its parent's (`campaigns.checks.same_workspace`).
 
 Money is django-money's MoneyField: a Decimal amount column plus a `<name>_currency` column, never a
 float. The stage and status rules live in `campaigns.pipeline`."""

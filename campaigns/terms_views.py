@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from accounts.access import WorkspaceRequest, dashboard_view
-from campaigns import services
+from campaigns import collaborations, payouts
 from campaigns.forms import CompensationForm, DeliverableForm, PayoutForm, ShipmentForm
 from campaigns.models import Collaboration, Payout
 from core.errors import ApplicationError
@@ -68,7 +68,7 @@ def _post(
 def collaboration_terms(request: WorkspaceRequest, collaboration_pk: int) -> HttpResponse:
     def write(collaboration: Collaboration, data: dict[str, Any]) -> object:
         given = {key: value for key, value in data.items() if value not in (None, "")}
-        return services.set_compensation(collaboration=collaboration, by=request.user, **given)
+        return collaborations.set_compensation(collaboration=collaboration, by=request.user, **given)
 
     return _post(request, collaboration_pk, CompensationForm, write, "Compensation saved; the contract will state it.",
                  "agreement")  # fmt: skip
@@ -79,7 +79,7 @@ def collaboration_terms(request: WorkspaceRequest, collaboration_pk: int) -> Htt
 def collaboration_deliverable_add(request: WorkspaceRequest, collaboration_pk: int) -> HttpResponse:
     return _post(
         request, collaboration_pk, DeliverableForm,
-        lambda collaboration, data: services.add_deliverable(collaboration=collaboration, by=request.user, **data),
+        lambda collaboration, data: payouts.add_deliverable(collaboration=collaboration, by=request.user, **data),
         "Deliverable added.", "deliverables",
     )  # fmt: skip
 
@@ -89,7 +89,7 @@ def collaboration_deliverable_add(request: WorkspaceRequest, collaboration_pk: i
 def collaboration_shipment_add(request: WorkspaceRequest, collaboration_pk: int) -> HttpResponse:
     return _post(
         request, collaboration_pk, ShipmentForm,
-        lambda collaboration, data: services.create_shipment(collaboration=collaboration, by=request.user, **data),
+        lambda collaboration, data: payouts.create_shipment(collaboration=collaboration, by=request.user, **data),
         "Shipment started: the creator is asked for their address in the portal.", "agreement",
     )  # fmt: skip
 
@@ -99,7 +99,7 @@ def collaboration_shipment_add(request: WorkspaceRequest, collaboration_pk: int)
 def collaboration_payout_add(request: WorkspaceRequest, collaboration_pk: int) -> HttpResponse:
     return _post(
         request, collaboration_pk, PayoutForm,
-        lambda collaboration, data: services.record_payout(collaboration=collaboration, by=request.user, **data),
+        lambda collaboration, data: payouts.record_payout(collaboration=collaboration, by=request.user, **data),
         "Payout recorded.", "payouts",
     )  # fmt: skip
 
@@ -113,9 +113,7 @@ def _payout(request: WorkspaceRequest, payout_pk: int) -> Payout:
 def payout_paid(request: WorkspaceRequest, payout_pk: int) -> HttpResponse:
     payout = _payout(request, payout_pk)
     reference = request.POST.get("reference", "").strip() or None
-    _run(
-        request, lambda: services.mark_payout_paid(payout=payout, by=request.user, reference=reference), "Marked paid."
-    )
+    _run(request, lambda: payouts.mark_payout_paid(payout=payout, by=request.user, reference=reference), "Marked paid.")
     return _back(payout.collaboration_id, "payouts")
 
 
@@ -123,5 +121,5 @@ def payout_paid(request: WorkspaceRequest, payout_pk: int) -> HttpResponse:
 @dashboard_view()
 def payout_cancel(request: WorkspaceRequest, payout_pk: int) -> HttpResponse:
     payout = _payout(request, payout_pk)
-    _run(request, lambda: services.cancel_payout(payout=payout, by=request.user), "Payout cancelled.")
+    _run(request, lambda: payouts.cancel_payout(payout=payout, by=request.user), "Payout cancelled.")
     return _back(payout.collaboration_id, "payouts")

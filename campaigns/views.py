@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from campaigns import pipeline, selectors, services
+from campaigns.collaborations import move_collaboration, shortlist_creators
 from campaigns.deliverables import services as deliverable_services
 from campaigns.deliverables.disclosure import DisclosureStatus, disclosure_status
 from campaigns.deliverables.files import submission_file_response
@@ -112,7 +113,7 @@ def collaboration_move(request: WorkspaceRequest, collaboration_pk: int) -> Http
         messages.error(request, "Choose a stage to move to.")
     else:
         try:
-            moved = services.move_collaboration(collaboration=collaboration, by=request.user, **form.cleaned_data)
+            moved = move_collaboration(collaboration=collaboration, by=request.user, **form.cleaned_data)
             messages.success(request, f"@{moved.creator.handle} moved to {moved.get_stage_display().lower()}.")
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -129,9 +130,7 @@ def campaign_shortlist(request: WorkspaceRequest, campaign_pk: int) -> HttpRespo
     campaign = get_object_or_404(Campaign.objects.filter(workspace=request.workspace), pk=campaign_pk)
     ids = [int(pk) for pk in request.POST.getlist("creator") if pk.isdigit()][:500]
     try:
-        added = services.shortlist_creators(
-            campaign=campaign, creators=Creator.objects.filter(pk__in=ids), by=request.user
-        )
+        added = shortlist_creators(campaign=campaign, creators=Creator.objects.filter(pk__in=ids), by=request.user)
         messages.success(request, f"{len(added)} creator{'s' if len(added) != 1 else ''} shortlisted.")
     except ApplicationError as exc:
         messages.error(request, exc.message)

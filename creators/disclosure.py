@@ -1,6 +1,6 @@
 """Whether a video is sponsored: a paid-partnership flag, or a disclosure hashtag in its hashtags or
 caption. Decided once, when a video is written (Video.is_sponsored), because scoring compares sponsored
-with organic videos over millions of them. Pure Python: analytics.scoring.engine applies the same rule to
+with organic videos over millions of them. Pure Python: analytics.scoring.recent_videos applies the same rule to
 frames that carry captions (docs/scoring.md)."""
 
 import re

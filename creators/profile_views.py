@@ -5,16 +5,16 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.access import WorkspaceRequest, can_write, dashboard_view
-from creators import selectors
 from creators.index import provenance
+from creators.profile import creator_profile, creators_for_profile
 from creators.workspace.contacts import attach_contact_emails
 from creators.workspace.views import lists_context, notes_context, relationship_context, tags_context
 
 
 @dashboard_view()
 def creator_detail(request: WorkspaceRequest, creator_pk: int) -> HttpResponse:
-    creator = get_object_or_404(selectors.creators_for_profile(), pk=creator_pk)
-    profile = selectors.creator_profile(workspace=request.workspace, creator=creator)
+    creator = get_object_or_404(creators_for_profile(), pk=creator_pk)
+    profile = creator_profile(workspace=request.workspace, creator=creator)
     attach_contact_emails(workspace=request.workspace, creators=[creator])
     context = {
         "profile": profile,

@@ -1,10 +1,9 @@
-"""Reads for the creator index and the workspace layers. Workspace-owned rows are read through the
-scoped managers (inside a request the scope is active) and filtered by `workspace` as well."""
+"""Reads of the creator index shared by every workspace: listing and finding creators, the creator a
+portal account acts as, follower tiers, the index's headline numbers, engagement against the tier's
+median and similar creators. A workspace's own layers are read by `creators.workspace.selectors`,
+the profile page by `creators.profile`."""
 
-import json
-import re
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,13 +15,10 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -31,36 +27,17 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, Coalesce, Least
-from django.utils import timezone
 
-from accounts.models import User, Workspace
-from creators.models import (
-    AudienceProfile,
-    Creator,
-    CreatorList,
-    CreatorListEntry,
-    CreatorNote,
-    CreatorTag,
-    FollowerSnapshot,
-    Relationship,
-    Tag,
-    Video,
-    VideoStats,
-)
+from accounts.models import User
+from creators.models import AudienceProfile, Creator
 from creators.portal.access import creator_for_account
 
 TIER_LABELS = {"nano": "Nano", "micro": "Micro", "macro": "Macro", "mega": "Mega"}
 # A creator whose follower count is unknown (NULL) is in no tier: shown as such, never counted in one.
 TIER_UNKNOWN = "unknown"
 TIER_MEDIANS_CACHE_SECONDS = 600  # medians move only when a scoring run rewrites engagement rates
-FOLLOWER_GROWTH_DAYS = 90
-RECENT_VIDEOS = 24  # the views-per-video chart; the table shows the first RECENT_VIDEOS_IN_TABLE
-RECENT_VIDEOS_IN_TABLE = 12
-PROFILE_NOTES = 100  # newest first; older ones stay in the API
-TAG_SUGGESTIONS = 200
 SIMILAR_CREATORS = 6
 SIMILAR_FALLBACK_POOL = 500  # candidates ranked for a creator without niches
-AUDIENCE_TOP_ENTRIES = 8
 
 
 def list_creators(*, search: str = "") -> QuerySet[Creator]:
@@ -343,296 +320,3 @@ def similar_creators(*, creator: Creator, limit: int = SIMILAR_CREATORS) -> list
         ),
     ).order_by("-similarity", F("engagement_rate").desc(nulls_last=True), "pk")
     return list(ranked[:limit])
-
-
-# --- The profile page ---------------------------------------------------------------------------
-
-
-class _Chart:
-    """Labels and values as JSON, for `<canvas data-chart data-labels=… data-values=…>` (static/js/app.js)."""
-
-    labels: list[str]
-    values: list[float]
-
-    @property
-    def labels_json(self) -> str:
-        return json.dumps(self.labels)
-
-    @property
-    def values_json(self) -> str:
-        return json.dumps(self.values)
-
-
-@dataclass(frozen=True)
-class ChartSeries(_Chart):
-    labels: list[str]
-    values: list[float]
-
-    def __bool__(self) -> bool:
-        return len(self.values) > 1  # one point is not a trend
-
-
-@dataclass(frozen=True)
-class RecentVideo:
-    video: Video
-    stats: VideoStats | None
-
-    @property
-    def engagement_rate(self) -> float | None:
-        """Interactions (likes + comments + shares) over views, the same definition as Creator.engagement_rate."""
-        if self.stats is None or not self.stats.views:
-            return None
-        return (self.stats.likes + self.stats.comments + self.stats.shares) / self.stats.views
-
-    @property
-    def engagement_percent(self) -> float | None:
-        rate = self.engagement_rate
-        return None if rate is None else rate * 100
-
-
-@dataclass(frozen=True)
-class ShareChart(_Chart):
-    labels: list[str]
-    values: list[float]
-    unknown: float  # what the shares leave out (they sum to at most 100)
-
-
-@dataclass
-class CreatorProfile:
-    creator: Creator
-    engagement: TierComparison
-    follower_growth: ChartSeries
-    views_per_video: ChartSeries
-    recent_videos: list[RecentVideo]
-    median_views: int | None
-    audience: dict[str, ShareChart]
-    notes: list[CreatorNote]
-    note_count: int
-    tags: list[Tag]
-    tag_suggestions: list[str]
-    relationship: Relationship | None
-    lists: list[CreatorList]
-    similar: list[Creator]
-    past_collaborations: list[Any] = field(default_factory=list)  # the campaigns app does not exist yet
-
-    @property
-    def tier_label(self) -> str:
-        return self.engagement.tier_label
-
-    @property
-    def tier_range(self) -> str:
-        if self.engagement.tier not in tier_bounds():
-            return "follower count unknown"
-        low, high = tier_bounds()[self.engagement.tier]
-        return f"{_compact(low)}+ followers" if high is None else f"{_compact(low)} to {_compact(high)} followers"
-
-    @property
-    def followers_display(self) -> str:
-        return compact_count(self.creator.follower_count)
-
-    @property
-    def likes_display(self) -> str:
-        return compact_count(self.creator.likes_count)
-
-    @property
-    def median_views_display(self) -> str:
-        return "" if self.median_views is None else compact_count(self.median_views)
-
-    @property
-    def growth_percent(self) -> float | None:
-        growth = self.creator.growth_30d
-        return None if growth is None else float(growth) * 100
-
-    @property
-    def lists_with_creator(self) -> list[CreatorList]:
-        return [creator_list for creator_list in self.lists if creator_list.has_creator]  # type: ignore[attr-defined]
-
-    @property
-    def lists_without_creator(self) -> list[CreatorList]:
-        return [creator_list for creator_list in self.lists if not creator_list.has_creator]  # type: ignore[attr-defined]
-
-
-def _compact(count: int) -> str:
-    """Tier bounds as people say them: 10k, 100k, 1M."""
-    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
-        if count >= size:
-            return f"{count / size:g}{suffix}"
-    return str(count)
-
-
-def compact_count(count: int | None) -> str:
-    """A count short enough for a stat tile: 950, 12.3K, 47.3M (one decimal below 100 of the unit); "—"
-    for an unknown count."""
-    if count is None:
-        return "—"
-    for size, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "K")):
-        if count >= size:
-            value = count / size
-            return f"{value:.1f}".rstrip("0").rstrip(".") + suffix if value < 100 else f"{value:.0f}{suffix}"
-    return str(count)
-
-
-def creators_for_profile() -> QuerySet[Creator]:
-    """The queryset the profile page looks its creator up in: audience and score in the same query."""
-    return Creator.objects.select_related("audience", "latest_score")
-
-
-def _day_label(day: date) -> str:
-    return f"{day:%b} {day.day}"  # "Oct 7": short enough for a chart axis
-
-
-def follower_growth(*, creator: Creator, days: int = FOLLOWER_GROWTH_DAYS) -> ChartSeries:
-    since = timezone.now().date() - timedelta(days=days)
-    points = FollowerSnapshot.objects.filter(creator=creator, captured_on__gte=since).order_by("captured_on")
-    rows = list(points.values_list("captured_on", "follower_count"))
-    return ChartSeries(labels=[_day_label(day) for day, _ in rows], values=[float(count) for _, count in rows])
-
-
-def recent_videos_with_latest_stats(*, creator: Creator, limit: int = RECENT_VIDEOS) -> list[RecentVideo]:
-    """The newest videos, each with its latest stats snapshot, in two queries (DISTINCT ON per video)."""
-    latest = VideoStats.objects.order_by("video_id", "-captured_at").distinct("video_id")
-    videos = (
-        Video.objects.filter(creator=creator)
-        .order_by(F("posted_at").desc(nulls_last=True), "-pk")
-        .prefetch_related(Prefetch("stats", queryset=latest, to_attr="latest_stats"))[:limit]
-    )
-    return [RecentVideo(video=video, stats=next(iter(video.latest_stats), None)) for video in videos]  # type: ignore[attr-defined]
-
-
-def _share_chart(shares: dict[str, Any], *, top: int | None = None, sort: bool = True) -> ShareChart:
-    numeric = [(str(label), float(value)) for label, value in shares.items() if isinstance(value, int | float)]
-    if sort:
-        numeric.sort(key=lambda item: (-item[1], item[0]))
-    shown = numeric[:top] if top else numeric
-    other = sum(value for _, value in numeric[len(shown) :])
-    labels = [label for label, _ in shown] + (["Other"] if other > 0 else [])
-    values = [value for _, value in shown] + ([round(other, 2)] if other > 0 else [])
-    return ShareChart(labels=labels, values=values, unknown=round(max(0.0, 100 - sum(values)), 2))
-
-
-def _age_order(item: tuple[str, Any]) -> tuple[int, str]:
-    digits = re.match(r"\D*(\d+)", item[0])
-    return (int(digits.group(1)) if digits else 1_000, item[0])
-
-
-def audience_charts(*, audience: AudienceProfile | None) -> dict[str, ShareChart]:
-    if audience is None:
-        return {}
-    charts = {
-        # Age buckets read youngest first; JSONB does not keep key order ("45+" comes back before "13-17").
-        "age_buckets": _share_chart(dict(sorted(audience.age_buckets.items(), key=_age_order)), sort=False),
-        "genders": _share_chart(audience.genders),
-        "countries": _share_chart(audience.countries, top=AUDIENCE_TOP_ENTRIES),
-    }
-    return {name: chart for name, chart in charts.items() if chart.values}
-
-
-def notes_for_creator(*, workspace: Workspace, creator: Creator) -> QuerySet[CreatorNote]:
-    return CreatorNote.objects.filter(workspace=workspace, creator=creator).select_related("author")
-
-
-def tags_for_creator(*, workspace: Workspace, creator: Creator) -> QuerySet[Tag]:
-    return Tag.objects.filter(workspace=workspace, creator_tags__creator=creator).order_by("name")
-
-
-def relationship_for(*, workspace: Workspace, creator: Creator) -> Relationship | None:
-    return Relationship.objects.filter(workspace=workspace, creator=creator).select_related("updated_by").first()
-
-
-def creator_lists_for_creator(*, workspace: Workspace, creator: Creator) -> QuerySet[CreatorList]:
-    """Every shortlist of the workspace, each marked `has_creator`, with its size."""
-    on_list = CreatorListEntry.objects.filter(creator_list=OuterRef("pk"), creator=creator)
-    return list_creator_lists(workspace=workspace).annotate(has_creator=Exists(on_list))
-
-
-def creator_profile(*, workspace: Workspace, creator: Creator) -> CreatorProfile:
-    """Everything the profile page shows, in a constant number of queries (about ten) whatever the
-    number of videos, notes, tags or lists. `creator` should come from `creators_for_profile()`."""
-    videos = recent_videos_with_latest_stats(creator=creator)
-    views = [item.stats.views for item in videos if item.stats is not None]
-    chronological = [item for item in reversed(videos) if item.stats is not None]
-    notes = list(notes_for_creator(workspace=workspace, creator=creator)[: PROFILE_NOTES + 1])
-    tags = list(tags_for_creator(workspace=workspace, creator=creator))
-    on_creator = {tag.pk for tag in tags}
-    suggestions = Tag.objects.filter(workspace=workspace).order_by("name").values_list("pk", "name")[:TAG_SUGGESTIONS]
-    return CreatorProfile(
-        creator=creator,
-        engagement=compare_with_tier(creator=creator),
-        follower_growth=follower_growth(creator=creator),
-        views_per_video=ChartSeries(
-            labels=[
-                _day_label(timezone.localdate(item.video.posted_at)) if item.video.posted_at else "—"
-                for item in chronological
-            ],
-            values=[float(item.stats.views) for item in chronological if item.stats is not None],
-        ),
-        recent_videos=videos[:RECENT_VIDEOS_IN_TABLE],
-        median_views=_median(views),
-        audience=audience_charts(audience=getattr(creator, "audience", None)),
-        notes=notes[:PROFILE_NOTES],
-        note_count=len(notes),
-        tags=tags,
-        tag_suggestions=[name for pk, name in suggestions if pk not in on_creator],
-        relationship=relationship_for(workspace=workspace, creator=creator),
-        lists=list(creator_lists_for_creator(workspace=workspace, creator=creator)),
-        similar=similar_creators(creator=creator),
-    )
-
-
-def _median(values: list[int]) -> int | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else round((ordered[middle - 1] + ordered[middle]) / 2)
-
-
-# --- Shortlists, notes and tags -----------------------------------------------------------------
-
-
-def list_creator_lists(*, workspace: Workspace) -> QuerySet[CreatorList]:
-    """The workspace's shortlists by name, each with `creator_count`."""
-    return (
-        CreatorList.objects.filter(workspace=workspace)
-        .select_related("created_by")
-        .annotate(creator_count=Count("entries"))
-        .order_by("name", "pk")
-    )
-
-
-def list_entries(*, creator_list: CreatorList) -> QuerySet[CreatorListEntry]:
-    """Who is on a shortlist, newest first, with the creator and who added them."""
-    return (
-        CreatorListEntry.objects.filter(creator_list=creator_list)
-        .select_related("creator", "added_by")
-        .annotate(engagement_percent=F("creator__engagement_rate") * 100, tier=tier_expression("creator__"))
-        .order_by("-created_at", "-pk")
-    )
-
-
-def creators_on_list(*, creator_list: CreatorList) -> QuerySet[Creator]:
-    """The creators on a shortlist, newest addition first, each with `added_at` (one join: an entry is
-    unique per list and creator)."""
-    return (
-        Creator.objects.filter(list_entries__creator_list=creator_list)
-        .annotate(added_at=F("list_entries__created_at"))
-        .order_by("-added_at", "-pk")
-    )
-
-
-def list_notes(*, workspace: Workspace) -> QuerySet[CreatorNote]:
-    return CreatorNote.objects.filter(workspace=workspace).select_related("author", "creator").order_by("-created_at")
-
-
-def list_tags(*, workspace: Workspace) -> QuerySet[Tag]:
-    """The workspace's tags by name, each with `creator_count`."""
-    return Tag.objects.filter(workspace=workspace).annotate(creator_count=Count("creator_tags")).order_by("name", "pk")
-
-
-def tags_by_creator(*, workspace: Workspace, creator_ids: list[int]) -> dict[int, list[Tag]]:
-    """Tags of several creators in one query (for tables of creators)."""
-    by_creator: dict[int, list[Tag]] = {}
-    rows = CreatorTag.objects.filter(workspace=workspace, creator_id__in=creator_ids).select_related("tag")
-    for row in rows.order_by("tag__name"):
-        by_creator.setdefault(row.creator_id, []).append(row.tag)
-    return by_creator

@@ -4,7 +4,8 @@ from django import forms
 
 from campaigns.pipeline import Stage
 from outreach.models import MESSAGE_MAX_CHARS, OutreachTemplate
-from outreach.services import BULK_MAX_ROWS, TEMPLATE_BODY_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS
+from outreach.sending import BULK_MAX_ROWS
+from outreach.services import TEMPLATE_BODY_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS
 
 BULK_ACTIONS = [("invite", "Invite selected"), ("remind", "Send reminder"), ("move", "Move to stage")]
 

@@ -17,7 +17,7 @@ from core.errors import ApplicationError
 from core.forms import add_form_errors
 from creators.models import Creator
 from creators.portal.guards import portal_view
-from outreach import selectors, services
+from outreach import claims, selectors, services
 from outreach.forms import ClaimForm, MessageForm
 from outreach.models import Side
 
@@ -85,12 +85,12 @@ def claim_accept(request: HttpRequest, token: str) -> HttpResponse:
     elif request.method == "POST":
         try:
             if request.user.is_authenticated:
-                account = services.claim(token=token, user=request.user)  # type: ignore[arg-type]
+                account = claims.claim(token=token, user=request.user)  # type: ignore[arg-type]
             else:
                 form = ClaimForm(request.POST)
                 if not form.is_valid():
                     return _claim_page(request, link, form, "", 400)
-                account = services.claim(
+                account = claims.claim(
                     token=token, password=form.cleaned_data["password"], full_name=form.cleaned_data["full_name"]
                 )
                 login(request, account, backend="django.contrib.auth.backends.ModelBackend")

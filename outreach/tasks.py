@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from outreach import services
+from outreach import notifications, sending
 
 
 @shared_task(
@@ -11,7 +11,7 @@ from outreach import services
     max_retries=5,
 )
 def send_outreach_email_task(email_id: int) -> bool:
-    return services.send_outreach_email(email_id=email_id)
+    return sending.send_outreach_email(email_id=email_id)
 
 
 # Beat runs this every 5 minutes (analytics.schedules); a run that overlaps the next is harmless,
@@ -24,4 +24,4 @@ def send_outreach_email_task(email_id: int) -> bool:
     max_retries=3,
 )
 def send_unread_notifications_task() -> int:
-    return services.send_unread_notifications()
+    return notifications.send_unread_notifications()

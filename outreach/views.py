@@ -14,7 +14,7 @@ from campaigns.models import Campaign, Collaboration
 from campaigns.pipeline import Stage
 from core.errors import ApplicationError
 from core.forms import add_form_errors
-from outreach import merge, selectors, services
+from outreach import merge, selectors, sending, services
 from outreach.defaults import DEFAULT_TEXTS
 from outreach.forms import BulkForm, MessageForm, PreviewForm, TemplateForm
 from outreach.models import OutreachTemplate, Side
@@ -114,11 +114,11 @@ def campaign_bulk(request: WorkspaceRequest, campaign_pk: int) -> HttpResponse:
                 if template is None:
                     raise Http404
             if data["action"] == "invite":
-                result = services.invite(collaborations=chosen, by=request.user, template=template)
+                result = sending.invite(collaborations=chosen, by=request.user, template=template)
             elif data["action"] == "remind":
-                result = services.send_reminder(collaborations=chosen, by=request.user, template=template)
+                result = sending.send_reminder(collaborations=chosen, by=request.user, template=template)
             else:
-                result = services.bulk_move(collaborations=chosen, to_stage=data["to_stage"], by=request.user)
+                result = sending.bulk_move(collaborations=chosen, to_stage=data["to_stage"], by=request.user)
         except ApplicationError as exc:
             error, status = exc.message, 400
     else:

@@ -11,13 +11,16 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
-from briefs.contracts.services import send_contract, sign_as_brand, sign_as_creator
+from briefs.contracts.services import send_contract
+from briefs.contracts.signing import sign_as_brand, sign_as_creator
 from briefs.services import publish_brief
-from campaigns import services
+from campaigns.collaborations import move_collaboration, set_compensation, shortlist_creators
 from campaigns.deliverables.services import record_spark_ads_code, review_submission, submit_draft, submit_live_link
 from campaigns.models import Campaign, Collaboration, Deliverable
 from campaigns.open_calls.services import apply_to_open_call, publish_open_call
+from campaigns.payouts import add_deliverable, create_shipment, mark_payout_paid, record_payout
 from campaigns.pipeline import Stage
+from campaigns.services import create_campaign, update_campaign
 from creators.models import Creator
 from creators.portal.access import accounts_reaching
 from outreach.services import post_message
@@ -75,7 +78,7 @@ def load_demo_campaigns(*, workspace: Any, by: Any, today: datetime.date, demo_c
         demo_creator.refresh_from_db()  # linked to its portal account moments ago, maybe
         pool = [demo_creator, *[c for c in pool if c.pk != demo_creator.pk]]
     for index, (name, objective, budget, status, start, end) in enumerate(CAMPAIGNS):
-        campaign = services.create_campaign(
+        campaign = create_campaign(
             workspace=workspace,
             by=by,
             name=name,
@@ -94,7 +97,7 @@ def load_demo_campaigns(*, workspace: Any, by: Any, today: datetime.date, demo_c
         shown = wanted.index(DEMO_CREATOR_STAGES[index])
         wanted[0], wanted[shown] = wanted[shown], wanted[0]
         creators = [pool[0], *pool[1 + index * 10 : 1 + index * 10 + len(wanted) - 1]]
-        collaborations = services.shortlist_creators(campaign=campaign, creators=creators, by=by)
+        collaborations = shortlist_creators(campaign=campaign, creators=creators, by=by)
         by_creator = {c.creator_id: c for c in collaborations}
         for creator, stage in zip(creators, wanted, strict=False):
             if demo_creator is not None and creator.pk == demo_creator.pk:
@@ -102,7 +105,7 @@ def load_demo_campaigns(*, workspace: Any, by: Any, today: datetime.date, demo_c
             else:
                 _advance(by_creator[creator.pk], stage=stage, by=by, today=today)
         for step in STATUS_PATHS[status]:
-            campaign = services.update_campaign(campaign=campaign, by=by, status=step)
+            campaign = update_campaign(campaign=campaign, by=by, status=step)
         if index == 0:
             _publish_demo_brief(campaign=campaign, by=by)
             _publish_demo_open_call(campaign=campaign, by=by, applicants=pool[-2:])
@@ -135,15 +138,15 @@ def _advance(collaboration: Collaboration, *, stage: str, by: Any, today: dateti
         if step == Stage.CONTRACTED:
             # Fees are agreed before the contract; some creators are paid in product only.
             if collaboration.pk % 4 == 0:
-                services.set_compensation(collaboration=collaboration, by=by, compensation_type="gifting_only")
+                set_compensation(collaboration=collaboration, by=by, compensation_type="gifting_only")
             else:
                 fee = Decimal(300 + (collaboration.pk % 7) * 100)
-                services.set_compensation(
+                set_compensation(
                     collaboration=collaboration, by=by, compensation_type="fixed_fee", fee=fee, currency="USD"
                 )
-        collaboration = services.move_collaboration(collaboration=collaboration, to_stage=step, by=by)
+        collaboration = move_collaboration(collaboration=collaboration, to_stage=step, by=by)
         if step == Stage.LIVE and collaboration.fee is not None:
-            services.record_payout(
+            record_payout(
                 collaboration=collaboration,
                 by=by,
                 amount=collaboration.fee.amount,
@@ -179,25 +182,25 @@ def _advance_demo_creator(collaboration: Collaboration, *, stage: str, by: Any, 
     creator_user = _portal_user(collaboration)
     for step in PATHS[stage]:
         if step == Stage.NEGOTIATING:
-            collaboration = services.move_collaboration(collaboration=collaboration, to_stage=step, by=by)
+            collaboration = move_collaboration(collaboration=collaboration, to_stage=step, by=by)
             fee = Decimal("800.00") if stage == Stage.PAID else Decimal("650.00")
             if stage == Stage.NEGOTIATING:  # the brand offers product only; the contract waits for the creator
-                services.set_compensation(collaboration=collaboration, by=by, compensation_type="gifting_only")
+                set_compensation(collaboration=collaboration, by=by, compensation_type="gifting_only")
                 send_contract(collaboration=collaboration, by=by, terms=DEMO_TERMS | {"allows_paid_ads": False})
             else:
-                services.set_compensation(
+                set_compensation(
                     collaboration=collaboration, by=by, compensation_type="fixed_fee", fee=fee, currency="USD"
                 )
         elif step == Stage.CONTRACTED:
             _sign(collaboration, by=by)
-            deliverable = services.add_deliverable(
+            deliverable = add_deliverable(
                 collaboration=collaboration,
                 by=by,
                 format="in_feed_video",
                 draft_due_on=today + datetime.timedelta(days=7),
                 live_due_on=today + datetime.timedelta(days=14),
             )
-            services.create_shipment(collaboration=collaboration, by=by, description="Glow serum kit (30 ml + mask)")
+            create_shipment(collaboration=collaboration, by=by, description="Glow serum kit (30 ml + mask)")
             if stage == Stage.CONTRACTED:  # the collaboration the creator is working on now: a thread to answer
                 post_message(
                     collaboration=collaboration,
@@ -232,15 +235,15 @@ def _advance_demo_creator(collaboration: Collaboration, *, stage: str, by: Any, 
             went_live = timezone.now() - datetime.timedelta(days=DEMO_LIVE_DAYS_AGO)
             Deliverable.objects.filter(pk=deliverable.pk).update(live_at=went_live, approved_at=went_live)
             collaboration.refresh_from_db()
-            payout = services.record_payout(
+            payout = record_payout(
                 collaboration=collaboration, by=by, amount=Decimal("800.00"), currency="USD",
                 due_on=went_live.date() + datetime.timedelta(days=30),
             )  # fmt: skip
         elif step == Stage.PAID:
-            services.mark_payout_paid(payout=payout, by=by, reference="SEPA-2026-0412")
-            collaboration = services.move_collaboration(collaboration=collaboration, to_stage=step, by=by)
+            mark_payout_paid(payout=payout, by=by, reference="SEPA-2026-0412")
+            collaboration = move_collaboration(collaboration=collaboration, to_stage=step, by=by)
         else:
-            collaboration = services.move_collaboration(collaboration=collaboration, to_stage=step, by=by)
+            collaboration = move_collaboration(collaboration=collaboration, to_stage=step, by=by)
         collaboration.refresh_from_db()
 
 

@@ -346,8 +346,8 @@ def _write(batch: list[DemoCreator]) -> int:
 def load_demo_workspace_layers(*, workspace: Any, by: Any) -> None:
     """Two shortlists, tags, notes, relationships and saved searches for the demo brand, written once
     (a workspace that already has lists is left as it is) through the creators services."""
-    from creators import services
     from creators.models import CreatorList, WorkspaceCreatorContact
+    from creators.workspace import services
 
     if CreatorList.objects.filter(workspace=workspace).exists():
         return

@@ -27,9 +27,9 @@ from django.utils import timezone
 from accounts.models import User
 from analytics.metrics.providers.base import ProviderError, ProviderErrorCode, RetryableProviderError
 from analytics.metrics.providers.tiktok_client import TikTokClient
-from analytics.metrics.rate_limit import redis_client
 from analytics.models import TikTokConnection
 from core.errors import ApplicationError
+from core.redis_pool import redis_client
 from creators.errors import CreatorError
 from creators.models import Creator
 from creators.portal.access import prove_handle

@@ -11,12 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import redis
 from django.conf import settings
 
 from analytics.metrics.providers.base import ProviderErrorCode, RetryableProviderError
+from core.redis_pool import redis_client
 
 # KEYS[1]: the bucket (a hash of tokens and the time it was last refilled, in ms).
 # ARGV: capacity, refill rate in tokens per ms, tokens wanted.
@@ -51,12 +51,6 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at_ms', tostring(at_ms)
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / per_ms) + 1000)
 return {taken, wait_ms}
 """
-
-
-@lru_cache(maxsize=4)
-def redis_client(url: str | None = None) -> redis.Redis:
-    """One connection pool per process (redis-py pools are thread-safe)."""
-    return redis.Redis.from_url(url or settings.REDIS_URL)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""Fragments the creator profile page (creators app) loads from analytics with htmx: the sync status
-with "Refresh now", and "why this score". Kept here because they read analytics' data; the lower app
-only embeds their URLs."""
+"""The fragment the creator profile page (creators app) loads from analytics with htmx: the sync status
+with "Refresh now". Kept here because it reads analytics' data; the lower app only embeds its URL.
+"Why this score" is the scoring package's panel."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from analytics.metrics import services as sync
-from analytics.scoring import selectors as score_selectors
 from core.errors import ApplicationError
 from creators.models import Creator
 
@@ -38,10 +37,3 @@ def creator_refresh(request: WorkspaceRequest, creator_pk: int) -> HttpResponse:
         return _sync_fragment(request, creator, error=exc.message)
     creator.refresh_from_db()
     return _sync_fragment(request, creator)
-
-
-@dashboard_view()
-def creator_score(request: WorkspaceRequest, creator_pk: int) -> HttpResponse:
-    creator = get_object_or_404(Creator.objects.select_related("latest_score", "audience"), pk=creator_pk)
-    explanation = score_selectors.score_explanation(workspace=request.workspace, creator=creator)
-    return render(request, "analytics/_score_panel.html", {"creator": creator, "explanation": explanation})

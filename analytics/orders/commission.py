@@ -14,7 +14,7 @@ from analytics.orders.services import attribution_settings
 from campaigns import pipeline
 from campaigns.errors import CampaignError, CampaignErrorCode
 from campaigns.models import Collaboration, Payout
-from campaigns.services import record_payout
+from campaigns.payouts import record_payout
 
 CENT = Decimal("0.01")
 

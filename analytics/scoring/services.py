@@ -20,8 +20,11 @@ import structlog
 from django.conf import settings
 from django.db import connection
 
-from analytics.scoring import engine as scoring
 from analytics.scoring.binary_frames import copy_binary_frame
+from analytics.scoring.composite import COMPONENTS, tier_medians
+from analytics.scoring.engine import score_creators
+from analytics.scoring.followers import FOLLOWER_SPIKE_BASELINE_DAYS
+from analytics.scoring.frames import UNKNOWN_TIER
 from creators.index.scores import ScoreColumns, store_scores, store_tier_benchmarks
 from creators.selectors import tier_bounds
 
@@ -49,8 +52,8 @@ def copy_frame(sql: str, params: Any, dtypes: dict[str, Any], parse_dates: list[
 def _tier_case() -> str:
     bounds = tier_bounds()
     # An unknown follower count (NULL) is in no tier: such creators are ranked among themselves
-    # (scoring.UNKNOWN_TIER) and their follower-based rates are NaN, left out of every median.
-    cases = [f"WHEN follower_count IS NULL THEN '{scoring.UNKNOWN_TIER}'"]
+    # (UNKNOWN_TIER) and their follower-based rates are NaN, left out of every median.
+    cases = [f"WHEN follower_count IS NULL THEN '{UNKNOWN_TIER}'"]
     for name, (low, high) in bounds.items():
         condition = f"follower_count >= {int(low)}" + (f" AND follower_count < {int(high)}" if high else "")
         cases.append(f"WHEN {condition} THEN '{name}'")
@@ -112,7 +115,7 @@ def load_frames(*, as_of: datetime, window_days: int) -> tuple[pd.DataFrame, pd.
     followers = copy_frame(
         "SELECT creator_id, captured_on, follower_count FROM creators_followersnapshot "
         "WHERE captured_on > %s AND captured_on <= %s",
-        [as_of.date() - timedelta(days=scoring.FOLLOWER_SPIKE_BASELINE_DAYS), as_of.date()],
+        [as_of.date() - timedelta(days=FOLLOWER_SPIKE_BASELINE_DAYS), as_of.date()],
         {"creator_id": "int64", "follower_count": "int64"},
         [],
     )
@@ -146,7 +149,7 @@ def score_index(*, as_of: datetime | None = None, only_stale: bool = False) -> i
         if only_stale and not stale_ids:
             return 0
         videos, creators, followers = load_frames(as_of=as_of, window_days=settings.SCORING_WINDOW_DAYS)
-        scored = scoring.score_creators(
+        scored = score_creators(
             videos=videos,
             creators=creators,
             followers=followers,
@@ -156,7 +159,7 @@ def score_index(*, as_of: datetime | None = None, only_stale: bool = False) -> i
             objective=settings.SCORING_DEFAULT_OBJECTIVE,
         )
         del videos, followers
-        medians = _tier_medians(scoring.tier_medians(scored))  # of the whole index, before any filter
+        medians = _tier_medians(tier_medians(scored))  # of the whole index, before any filter
         if stale_ids is not None:
             scored = scored.loc[scored.index.intersection(pd.Index(stale_ids))]
         columns = _score_columns(scored)
@@ -190,8 +193,8 @@ def _score_columns(scored: pd.DataFrame) -> ScoreColumns:
     (the per-creator dicts and json.dumps of 100,000 rows took seconds)."""
     objectives = [c for c in scored.columns if c.startswith("score_")]
     detail = [
-        *scoring.COMPONENTS,
-        *(f"pct_{name}" for name in scoring.COMPONENTS),
+        *COMPONENTS,
+        *(f"pct_{name}" for name in COMPONENTS),
         "video_count",
         "flags",
         "flag_penalty",

@@ -12,8 +12,9 @@ from django.db import transaction
 from accounts.models import User, Workspace
 from accounts.services import record_audit_event
 from analytics.models import ScoringProfile
-from analytics.scoring import engine as scoring
+from analytics.scoring.composite import COMPONENTS, DEFAULT_OBJECTIVE_WEIGHTS, composite_score, objective_weights
 from core.errors import ApplicationError
+from creators.audience import fit
 from creators.countries import country_code
 from creators.discovery.filters import AGE_BUCKETS, GENDERS
 
@@ -27,7 +28,7 @@ def scoring_profile_for(*, workspace: Workspace) -> ScoringProfile:
 
 
 def effective_weights(profile: ScoringProfile) -> dict[str, dict[str, float]]:
-    return scoring.objective_weights(profile.weights or None)
+    return objective_weights(profile.weights or None)
 
 
 def _clean_target(target: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -64,14 +65,14 @@ def update_scoring_profile(
     nothing is written. Weights equal to the defaults are not stored (a later change of the defaults
     then reaches the workspace)."""
     try:
-        merged = scoring.objective_weights(weights or None)
+        merged = objective_weights(weights or None)
     except ValueError as exc:
         raise ApplicationError(str(exc), code="invalid", fields={"weights": [str(exc)]}) from exc
     if objective not in merged:
         raise ApplicationError(
             f"Unknown objective {objective!r}.", code="invalid", fields={"objective": [f"One of {', '.join(merged)}."]}
         )
-    own = {name: values for name, values in merged.items() if values != scoring.DEFAULT_OBJECTIVE_WEIGHTS.get(name)}
+    own = {name: values for name, values in merged.items() if values != DEFAULT_OBJECTIVE_WEIGHTS.get(name)}
     profile, _ = ScoringProfile.objects.select_for_update().get_or_create(workspace=workspace)
     profile.objective = objective
     profile.weights = own
@@ -91,8 +92,8 @@ def workspace_score(*, profile: ScoringProfile, components: Mapping[str, Any]) -
     """The creator's score under the workspace's objective and weights, from its stored tier
     percentiles and flag penalty (the same formula as the index score, docs/scoring.md)."""
     weights = effective_weights(profile)[profile.objective]
-    percentiles = pd.DataFrame([{name: components.get(f"pct_{name}") for name in scoring.COMPONENTS}], dtype="float64")
-    score = float(scoring.composite_score(percentiles, weights).iloc[0])
+    percentiles = pd.DataFrame([{name: components.get(f"pct_{name}") for name in COMPONENTS}], dtype="float64")
+    score = float(composite_score(percentiles, weights).iloc[0])
     if score != score:  # NaN: no component known
         return None
     return min(max(score - float(components.get("flag_penalty") or 0.0), 0.0), 100.0)
@@ -101,4 +102,4 @@ def workspace_score(*, profile: ScoringProfile, components: Mapping[str, Any]) -
 def audience_fit(*, profile: ScoringProfile, audience: Mapping[str, Any] | None) -> float | None:
     if not profile.target_audience or audience is None:
         return None
-    return scoring.audience_fit(audience, profile.target_audience)
+    return fit.audience_fit(audience, profile.target_audience)

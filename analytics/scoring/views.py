@@ -1,15 +1,17 @@
-"""Scoring settings: the objective a workspace scores for, its weights and its target audience."""
+"""Scoring pages: the settings (the objective a workspace scores for, its weights and its target audience)
+and the score panel a creator's page loads with htmx."""
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import WorkspaceRequest, can_write, dashboard_view
-from analytics.scoring import engine as scoring
-from analytics.scoring.selectors import COMPONENT_LABELS
+from analytics.scoring.composite import COMPONENTS
+from analytics.scoring.selectors import COMPONENT_LABELS, score_explanation
 from analytics.scoring.settings import GENDER_KEYS, effective_weights, scoring_profile_for, update_scoring_profile
 from core.errors import ApplicationError
 from creators.discovery.filters import AGE_BUCKETS, GENDERS
+from creators.models import Creator
 
 
 def _posted_weights(request: WorkspaceRequest, objectives: list[str]) -> tuple[dict[str, dict[str, float]], list[str]]:
@@ -17,7 +19,7 @@ def _posted_weights(request: WorkspaceRequest, objectives: list[str]) -> tuple[d
     errors = []
     for objective in objectives:
         weights[objective] = {}
-        for name in scoring.COMPONENTS:
+        for name in COMPONENTS:
             raw = request.POST.get(f"w-{objective}-{name}", "").strip() or "0"
             try:
                 weights[objective][name] = float(raw)
@@ -71,3 +73,10 @@ def scoring_settings(request: WorkspaceRequest) -> HttpResponse:
         "can_write": can_write(request),
     }
     return render(request, "analytics/scoring_settings.html", context, status=status)
+
+
+@dashboard_view()
+def creator_score(request: WorkspaceRequest, creator_pk: int) -> HttpResponse:
+    creator = get_object_or_404(Creator.objects.select_related("latest_score", "audience"), pk=creator_pk)
+    explanation = score_explanation(workspace=request.workspace, creator=creator)
+    return render(request, "analytics/_score_panel.html", {"creator": creator, "explanation": explanation})

@@ -33,9 +33,9 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from accounts.models import Workspace
-from analytics.metrics.rate_limit import redis_client
 from analytics.models import ClickDailyRollup, ClickEvent, ClickVerdict, TrackingLink
 from analytics.tracking.click_verdicts import verdict_for
+from core.redis_pool import redis_client
 
 CLICK_FIELD = "c"  # a stream entry's one field: the click as JSON (`analytics.tracking.redirect.click_fields`)
 

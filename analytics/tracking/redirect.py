@@ -27,10 +27,10 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
-from analytics.metrics.rate_limit import redis_client
 from analytics.models import TrackingLink
 from analytics.tracking.click_ingest import CLICK_FIELD, parse_entry, write_clicks
 from core.client_ip import client_ip
+from core.redis_pool import redis_client
 
 logger = structlog.get_logger(__name__)
 

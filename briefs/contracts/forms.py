@@ -3,7 +3,8 @@
 from django import forms
 
 from accounts.models import User
-from briefs.contracts.services import CONSENT_TEXT, TEXT_MAX_CHARS, USAGE_MAX_MONTHS
+from briefs.contracts.services import TEXT_MAX_CHARS, USAGE_MAX_MONTHS
+from briefs.contracts.signing import CONSENT_TEXT
 from briefs.models import Contract, ContractTemplate
 
 DEFAULT_PAYMENT_TERMS = "Within 30 days of the content going live, against an invoice."

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from briefs.contracts.forms import VerifyForm
-from briefs.contracts.services import VERIFY_MAX_BYTES, verify_document
+from briefs.contracts.verification import VERIFY_MAX_BYTES, verify_document
 from core.errors import ApplicationError
 from core.throttle import allow, client_key
 

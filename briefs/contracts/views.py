@@ -13,7 +13,8 @@ from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from accounts.models import Role, User
 from briefs.contracts.documents import DEFAULT_TEMPLATE_BODY, DEFAULT_TEMPLATE_NAME, MERGE_FIELDS
 from briefs.contracts.forms import ContractTemplateForm, ContractTermsForm, SignForm
-from briefs.contracts.services import save_contract_template, send_contract, sign_as_brand
+from briefs.contracts.services import save_contract_template, send_contract
+from briefs.contracts.signing import sign_as_brand
 from briefs.models import Contract, ContractTemplate, ContractVersion
 from campaigns.models import Collaboration
 from core.client_ip import client_ip

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, QuerySet, Sum
 
 from accounts.models import User
-from briefs.contracts.services import creator_contract_versions
+from briefs.contracts.signing import creator_contract_versions
 from briefs.models import ContractVersion
 from campaigns.deliverables.services import creator_payouts
 from campaigns.models import Collaboration, Payout

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from accounts.models import User
 from briefs.brief_changes import brief_changes
 from briefs.contracts.forms import SignForm
-from briefs.contracts.services import creator_contract_versions, sign_as_creator
+from briefs.contracts.signing import creator_contract_versions, sign_as_creator
 from briefs.contracts.views import pdf_response, request_ip
 from briefs.models import Brief, ContractVersion, SignatureEvent
 from briefs.portal.selectors import portal_work_for

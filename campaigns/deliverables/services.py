@@ -5,11 +5,11 @@ Creator-side services take the creator's `user` and an id: the row is looked up 
 own collaborations (`portal_services.creator_collaborations`), so another creator's row, or a brand's
 private shortlist, is not found (404). A creator belongs to no workspace, so these reads are unscoped
 and the filter on the creator's profile is the scope. Brand-side services run in the workspace's scope
-and need a manager or owner (`_require_manager`), like `campaigns.services`.
+and need a manager or owner (`campaigns.checks.require_manager`), like `campaigns.services`.
 
 Every service is one transaction and locks in one order, collaboration then deliverable (or shipment),
 so a review and a new draft for the same collaboration queue behind each other instead of crossing.
-The collaboration's stage follows the deliverables through `services.record_move`:
+The collaboration's stage follows the deliverables through `collaborations.record_move`:
 
     contracted        -> content_in_review   the first draft of a round is submitted
     content_in_review -> contracted          the brand asks for changes
@@ -34,14 +34,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import record_audit_event
-from campaigns import pipeline
+from campaigns import checks, pipeline
+from campaigns.collaborations import record_move
 from campaigns.deliverables.disclosure import DisclosureStatus, disclosure_status
 from campaigns.deliverables.uploads import ALLOWED_TYPES, check_draft_upload, max_draft_upload_bytes
 from campaigns.errors import CampaignError, CampaignErrorCode, CampaignNotFoundError
 from campaigns.models import Collaboration, Deliverable, DeliverableSubmission, Payout, ReviewComment, Shipment
 from campaigns.pipeline import Stage
 from campaigns.portal.services import creator_collaborations
-from campaigns.services import _invalid, _locked, _require_manager, _same_workspace, record_move
 from creators.index import provenance
 from creators.models import Video
 
@@ -163,18 +163,18 @@ def _own_deliverable(*, deliverable_id: int, user: User) -> tuple[Collaboration,
 
 def _no_control_chars(value: str, *, field: str, label: str) -> str:
     if any(unicodedata.category(char).startswith("C") for char in value):
-        raise _invalid(field, f"{label} contains invisible control characters.")
+        raise checks.invalid(field, f"{label} contains invisible control characters.")
     return value
 
 
 def _clean_link(link: str, *, field: str) -> str:
     link = link.strip()
     if len(link) > LINK_MAX_CHARS:
-        raise _invalid(field, f"A link has at most {LINK_MAX_CHARS} characters.")
+        raise checks.invalid(field, f"A link has at most {LINK_MAX_CHARS} characters.")
     try:
         URLValidator(schemes=["https"])(link)
     except ValidationError as exc:
-        raise _invalid(field, "Give a full https:// link.") from exc
+        raise checks.invalid(field, "Give a full https:// link.") from exc
     return link
 
 
@@ -212,7 +212,7 @@ def submit_draft(*, deliverable_id: int, user: User, file: Any = None, link: str
         )
     link = (link or "").strip()
     if (file is None) == (not link):
-        raise _invalid("file", "Upload a file or give a link to the draft (one of the two).")
+        raise checks.invalid("file", "Upload a file or give a link to the draft (one of the two).")
     checked = check_draft_upload(file) if file is not None else None
     clean_link = _clean_link(link, field="link") if link else ""
     rounds = DeliverableSubmission.objects.with_scopes_disabled().filter(deliverable=deliverable)
@@ -286,7 +286,9 @@ def parse_tiktok_video_url(url: str) -> tuple[str, str, str]:
     url = (url or "").strip()
     match = TIKTOK_VIDEO_URL.match(url) if len(url) <= LINK_MAX_CHARS else None
     if match is None:
-        raise _invalid("url", "Paste the TikTok video's link, like https://www.tiktok.com/@yourname/video/1234567890.")
+        raise checks.invalid(
+            "url", "Paste the TikTok video's link, like https://www.tiktok.com/@yourname/video/1234567890."
+        )
     handle, video_id = match["handle"].lower(), match["video_id"]
     return handle, video_id, f"https://www.tiktok.com/@{handle}/video/{video_id}"
 
@@ -313,7 +315,9 @@ def submit_live_link(*, deliverable_id: int, user: User, url: str) -> LiveLinkRe
     handle, video_id, canonical = parse_tiktok_video_url(url)
     creator = collaboration.creator
     if handle != creator.handle.lower():
-        raise _invalid("url", f"This video is @{handle}'s; link a video posted from your account, @{creator.handle}.")
+        raise checks.invalid(
+            "url", f"This video is @{handle}'s; link a video posted from your account, @{creator.handle}."
+        )
     video, _ = Video.objects.get_or_create(
         creator=creator,
         platform_video_id=video_id,
@@ -321,7 +325,7 @@ def submit_live_link(*, deliverable_id: int, user: User, url: str) -> LiveLinkRe
     )
     elsewhere = Deliverable.objects.with_scopes_disabled().filter(video=video).exclude(pk=deliverable.pk).exists()
     if elsewhere:
-        raise _invalid("url", "This video is already linked to another deliverable.")
+        raise checks.invalid("url", "This video is already linked to another deliverable.")
     deliverable.live_url, deliverable.video, deliverable.status = canonical, video, Deliverable.Status.LIVE
     deliverable.live_at = timezone.now()
     deliverable.save(update_fields=["live_url", "video", "status", "live_at", "updated_at"])
@@ -357,7 +361,9 @@ def clean_shipping_address(address: Mapping[str, Any]) -> dict[str, str]:
     present, each within its length, no control characters, `country` an ISO 3166-1 alpha-2 code
     (upper-cased), postal code and phone in plain characters. Unknown keys are refused."""
     if not isinstance(address, Mapping):
-        raise _invalid("address", "Expected the address as name, line1, line2, city, postal_code, region, country.")
+        raise checks.invalid(
+            "address", "Expected the address as name, line1, line2, city, postal_code, region, country."
+        )
     known = {key for key, *_ in ADDRESS_FIELDS}
     errors: dict[str, list[str]] = {}
     if unknown := sorted(set(address) - known):
@@ -456,16 +462,16 @@ def review_submission(*, submission_id: int, by: User, decision: str, comment: s
         raise CampaignNotFoundError("This draft does not exist.", code=CampaignErrorCode.NOT_FOUND)
     collaboration = _lock_collaboration(submission.deliverable.collaboration_id, unscoped=False)
     deliverable = _lock_deliverable(submission.deliverable_id, unscoped=False)
-    _require_manager(workspace_id=collaboration.workspace_id, user=by)
-    _same_workspace(submission, deliverable)
-    _same_workspace(deliverable, collaboration)
+    checks.require_manager(workspace_id=collaboration.workspace_id, user=by)
+    checks.same_workspace(submission, deliverable)
+    checks.same_workspace(deliverable, collaboration)
     if decision not in REVIEW_DECISIONS:
-        raise _invalid("decision", "Approve or request changes.")
+        raise checks.invalid("decision", "Approve or request changes.")
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX_CHARS:
-        raise _invalid("comment", f"A comment has at most {COMMENT_MAX_CHARS:,} characters.")
+        raise checks.invalid("comment", f"A comment has at most {COMMENT_MAX_CHARS:,} characters.")
     if decision == "request_changes" and not comment:
-        raise _invalid("comment", "Say what should change, so the creator knows what to rework.")
+        raise checks.invalid("comment", "Say what should change, so the creator knows what to rework.")
     if collaboration.stage in pipeline.TERMINAL_STAGES:
         raise CampaignError(
             f"This collaboration is {collaboration.get_stage_display().lower()}.", code=CampaignErrorCode.STAGE_LOCKED
@@ -509,23 +515,23 @@ def record_spark_ads_code(*, deliverable: Deliverable, by: User, code: str, expi
     """Record the Spark Ads authorization code the creator generated for an approved (or live)
     deliverable, and when it expires (today or later). Replaces an earlier code. Managers and owners
     only; locks the deliverable."""
-    deliverable = _locked(Deliverable, deliverable.pk, "workspace", "collaboration")
-    _require_manager(workspace_id=deliverable.workspace_id, user=by)
-    _same_workspace(deliverable, deliverable.collaboration)
+    deliverable = checks.locked(Deliverable, deliverable.pk, "workspace", "collaboration")
+    checks.require_manager(workspace_id=deliverable.workspace_id, user=by)
+    checks.same_workspace(deliverable, deliverable.collaboration)
     if deliverable.status not in (Deliverable.Status.APPROVED, Deliverable.Status.LIVE):
         raise CampaignError(
             "Usage rights are recorded for approved or live deliverables.", code=CampaignErrorCode.STAGE_LOCKED
         )
     code = (code or "").strip()
     if not code or len(code) > SPARK_ADS_CODE_MAX_CHARS or any(char.isspace() for char in code):
-        raise _invalid(
+        raise checks.invalid(
             "code", f"Paste the code as TikTok shows it: 1 to {SPARK_ADS_CODE_MAX_CHARS} characters, no spaces."
         )
     _no_control_chars(code, field="code", label="The code")
     if not isinstance(expires_on, datetime.date) or isinstance(expires_on, datetime.datetime):
-        raise _invalid("expires_on", "Give the expiry as a date.")
+        raise checks.invalid("expires_on", "Give the expiry as a date.")
     if expires_on < timezone.now().date():
-        raise _invalid("expires_on", "This code has already expired; ask the creator for a new one.")
+        raise checks.invalid("expires_on", "This code has already expired; ask the creator for a new one.")
     deliverable.spark_ads_code, deliverable.spark_ads_code_expires_on = code, expires_on
     deliverable.save(update_fields=["spark_ads_code", "spark_ads_code_expires_on", "updated_at"])
     record_audit_event(
@@ -542,9 +548,9 @@ def record_spark_ads_code(*, deliverable: Deliverable, by: User, code: str, expi
 def mark_shipped(*, shipment: Shipment, by: User, carrier: str, tracking_number: str) -> Shipment:
     """Record that a shipment ready to go (the creator gave the address) left with a carrier, under a
     tracking number. Managers and owners only; locks the shipment."""
-    shipment = _locked(Shipment, shipment.pk, "workspace", "collaboration")
-    _require_manager(workspace_id=shipment.workspace_id, user=by)
-    _same_workspace(shipment, shipment.collaboration)
+    shipment = checks.locked(Shipment, shipment.pk, "workspace", "collaboration")
+    checks.require_manager(workspace_id=shipment.workspace_id, user=by)
+    checks.same_workspace(shipment, shipment.collaboration)
     if shipment.status != Shipment.Status.READY:
         raise CampaignError(
             f"Only a shipment ready to go can be shipped; this one is {shipment.get_status_display().lower()}.",
@@ -552,11 +558,11 @@ def mark_shipped(*, shipment: Shipment, by: User, carrier: str, tracking_number:
         )
     carrier = " ".join((carrier or "").split())
     if not carrier or len(carrier) > 60:
-        raise _invalid("carrier", "Name the carrier (1 to 60 characters), e.g. UPS or DHL.")
+        raise checks.invalid("carrier", "Name the carrier (1 to 60 characters), e.g. UPS or DHL.")
     _no_control_chars(carrier, field="carrier", label="The carrier")
     tracking_number = " ".join((tracking_number or "").split())
     if not TRACKING_NUMBER.fullmatch(tracking_number):
-        raise _invalid("tracking_number", "A tracking number of 4 to 100 letters, digits, spaces or dashes.")
+        raise checks.invalid("tracking_number", "A tracking number of 4 to 100 letters, digits, spaces or dashes.")
     shipment.carrier, shipment.tracking_number = carrier, tracking_number
     shipment.status, shipment.shipped_at = Shipment.Status.SHIPPED, timezone.now()
     shipment.save(update_fields=["carrier", "tracking_number", "status", "shipped_at", "updated_at"])

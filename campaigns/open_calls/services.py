@@ -18,10 +18,10 @@ from django.utils.text import slugify
 from accounts.models import User
 from accounts.services import record_audit_event
 from accounts.tenancy import workspace_scope
+from campaigns import checks
 from campaigns.errors import CampaignError, CampaignErrorCode, CampaignNotFoundError
 from campaigns.models import Campaign, Collaboration, CollaborationTransition, OpenCall, OpenCallApplication
 from campaigns.pipeline import CampaignStatus, Stage
-from campaigns.services import _invalid, _locked, _require_manager
 from creators.importing.mapping import RowError, parse_handle
 from creators.models import WorkspaceCreatorContact
 from creators.services import ensure_creator
@@ -36,9 +36,9 @@ SLUG_RANDOM_BYTES = 6  # 48 bits after the readable part: a call is shared, not 
 def _clean_text(value: str, *, field: str, max_chars: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise _invalid(field, "This field is required.")
+        raise checks.invalid(field, "This field is required.")
     if len(value) > max_chars:
-        raise _invalid(field, f"At most {max_chars:,} characters.")
+        raise checks.invalid(field, f"At most {max_chars:,} characters.")
     return value
 
 
@@ -54,15 +54,15 @@ def publish_open_call(
 ) -> OpenCall:
     """Open (or update and reopen) the campaign's application page. The link stays the same across
     updates, so a link already shared keeps working."""
-    campaign = _locked(Campaign, campaign.pk, "workspace")
-    _require_manager(workspace_id=campaign.workspace_id, user=by)
+    campaign = checks.locked(Campaign, campaign.pk, "workspace")
+    checks.require_manager(workspace_id=campaign.workspace_id, user=by)
     if campaign.status == CampaignStatus.COMPLETED:
         raise CampaignError("A completed campaign cannot take applications.", code=CampaignErrorCode.STAGE_LOCKED)
     headline = _clean_text(headline, field="headline", max_chars=HEADLINE_MAX_CHARS)
     description = _clean_text(description, field="description", max_chars=DESCRIPTION_MAX_CHARS)
     requirements = _clean_text(requirements, field="requirements", max_chars=DESCRIPTION_MAX_CHARS, required=False)
     if closes_on is not None and closes_on < timezone.now().date():
-        raise _invalid("closes_on", "The closing date is in the past.")
+        raise checks.invalid("closes_on", "The closing date is in the past.")
     open_call = OpenCall.objects.filter(campaign=campaign).first()
     if open_call is None:
         slug = f"{slugify(campaign.name)[:24].strip('-') or 'apply'}-{secrets.token_hex(SLUG_RANDOM_BYTES)}"
@@ -82,8 +82,8 @@ def publish_open_call(
 
 @transaction.atomic
 def close_open_call(*, open_call: OpenCall, by: User) -> OpenCall:
-    open_call = _locked(OpenCall, open_call.pk, "workspace", "campaign")
-    _require_manager(workspace_id=open_call.workspace_id, user=by)
+    open_call = checks.locked(OpenCall, open_call.pk, "workspace", "campaign")
+    checks.require_manager(workspace_id=open_call.workspace_id, user=by)
     open_call.is_open = False
     open_call.save(update_fields=["is_open", "updated_at"])
     record_audit_event(
@@ -119,21 +119,21 @@ def apply_to_open_call(*, slug: str, handle: str, email: str, pitch: str) -> Ope
     if found is None:
         raise CampaignNotFoundError("This open call does not exist.", code=CampaignErrorCode.NOT_FOUND)
     with workspace_scope(found.workspace):
-        open_call = _locked(OpenCall, found.pk, "workspace", "campaign")
+        open_call = checks.locked(OpenCall, found.pk, "workspace", "campaign")
         if not is_accepting(open_call):
             raise CampaignError("This open call is closed.", code=CampaignErrorCode.STAGE_LOCKED)
         try:
             clean_handle = parse_handle(handle)
         except RowError as exc:
-            raise _invalid("handle", str(exc)) from exc
+            raise checks.invalid("handle", str(exc)) from exc
         email = (email or "").strip().lower()
         try:
             validate_email(email)
         except ValidationError as exc:
-            raise _invalid("email", "Enter a valid e-mail address.") from exc
+            raise checks.invalid("email", "Enter a valid e-mail address.") from exc
         pitch = _clean_text(pitch, field="pitch", max_chars=PITCH_MAX_CHARS)
         if len(pitch) < PITCH_MIN_CHARS:
-            raise _invalid("pitch", f"Tell the brand a little more (at least {PITCH_MIN_CHARS} characters).")
+            raise checks.invalid("pitch", f"Tell the brand a little more (at least {PITCH_MIN_CHARS} characters).")
         creator, added = ensure_creator(handle=clean_handle)
         if Collaboration.objects.filter(campaign=open_call.campaign, creator=creator).exists():
             raise CampaignError(

@@ -7,10 +7,10 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from campaigns import pipeline
+from campaigns.collaborations import record_move
 from campaigns.errors import CampaignError, CampaignErrorCode, CampaignNotFoundError
 from campaigns.models import Collaboration
 from campaigns.pipeline import Stage
-from campaigns.services import record_move
 from creators.portal.access import grant_condition
 
 # The creator's answers to an invitation, as pipeline moves, and how the history says them.

@@ -1,6 +1,6 @@
 """The API of the workspace layers: shortlists and their members, notes, tags, relationship status.
 
-Every write goes through `creators.services`; reads through `creators.selectors`. Creators are
+Every write goes through `creators.workspace.services`; reads through `creators.workspace.selectors`. Creators are
 named by id everywhere (`creator_ids` in bodies, `creator_id` in query strings).
 """
 
@@ -18,8 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.tenancy import WorkspaceScopedAPIView, WorkspaceScopedModelViewSet, WorkspaceScopedViewSetMixin
-from creators import selectors, services
 from creators.models import Creator, CreatorList, CreatorNote, Relationship, Tag
+from creators.workspace import selectors, services
 
 MAX_CREATOR_IDS = 1_000  # per request; larger selections go through the discovery bulk actions
 MAX_ID = 2**63 - 1  # bigint: larger ids cannot exist, and PostgreSQL would refuse to compare them

@@ -9,7 +9,7 @@ from django.http import QueryDict
 
 from creators.discovery import selectors as discovery
 from creators.discovery.filters import CreatorPageFilterSet
-from creators.services import SAVED_SEARCH_NAME_MAX_CHARS, SAVED_SEARCH_QUERY_MAX_CHARS
+from creators.workspace.services import SAVED_SEARCH_NAME_MAX_CHARS, SAVED_SEARCH_QUERY_MAX_CHARS
 
 PER_PAGE_CHOICES = (25, 50, 100)
 VIEWS = ("table", "cards")

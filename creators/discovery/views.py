@@ -1,6 +1,6 @@
 """The discovery page: filters in the URL (shareable, savable), results as a table or cards, bulk actions
 and the CSV export. Parsing is this package's `filters` and `forms`, reading its `selectors`, writing
-through creators.services."""
+through creators.workspace.services."""
 
 from typing import Any
 
@@ -19,7 +19,6 @@ from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from core.csv_export import csv_lines
 from core.errors import ApplicationError
 from core.forms import add_form_errors
-from creators import services
 from creators.discovery import selectors as discovery
 from creators.discovery.filters import (
     AGE_BUCKETS,
@@ -40,6 +39,7 @@ from creators.discovery.forms import (
 )
 from creators.errors import CreatorError, CreatorErrorCode
 from creators.models import Creator, SavedSearch
+from creators.workspace import services
 from creators.workspace.contacts import attach_contact_emails, with_contact_email
 
 EXPORT_LIMIT = discovery.MAX_RESULT_ROWS  # rows per CSV: the results the pages reach

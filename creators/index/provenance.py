@@ -26,7 +26,7 @@ class Source(StrEnum):
     IMPORT = "import"
 
 
-# The shared profile fields a file may carry, with their SQL types (creators.importing.services stages them).
+# The shared profile fields a file may carry, with their SQL types (creators.importing.writes stages them).
 WRITABLE_BY_IMPORT = frozenset(
     {
         "display_name", "follower_count", "following_count", "likes_count", "video_count", "bio", "country",

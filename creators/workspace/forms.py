@@ -6,7 +6,12 @@ from django import forms
 from django.db.models import QuerySet
 
 from creators.models import Creator, CreatorList, Relationship
-from creators.services import LIST_DESCRIPTION_MAX_CHARS, LIST_NAME_MAX_CHARS, NOTE_MAX_CHARS, TAG_NAME_MAX_CHARS
+from creators.workspace.services import (
+    LIST_DESCRIPTION_MAX_CHARS,
+    LIST_NAME_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    TAG_NAME_MAX_CHARS,
+)
 
 MAX_CREATORS_PER_POST = 1_000  # a page of discovery results is at most a few hundred
 

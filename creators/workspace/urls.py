@@ -1,10 +1,8 @@
 from django.urls import URLPattern, URLResolver, path
 
-from creators import profile_views
 from creators.workspace import views as workspace_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("<int:creator_pk>/", profile_views.creator_detail, name="creator-detail"),
     # The profile's cards (htmx, or plain form posts that come back to the profile).
     path("<int:creator_pk>/notes/", workspace_views.note_add, name="note-add"),
     path("notes/<int:creator_note_pk>/delete/", workspace_views.note_delete, name="note-delete"),

@@ -24,8 +24,9 @@ from accounts.tenancy import workspace_scope
 from core.csv_export import csv_lines
 from core.errors import ApplicationError
 from core.forms import add_form_errors
-from creators import selectors, services
 from creators.models import Creator, CreatorList, CreatorListEntry, CreatorNote, Relationship, Tag
+from creators.selectors import tier_of
+from creators.workspace import selectors, services
 from creators.workspace.contacts import set_contact_email, with_contact_email
 from creators.workspace.forms import (
     AddToListForm,
@@ -561,7 +562,7 @@ def _csv_rows(entries: Iterator[CreatorListEntry]) -> Iterator[str]:
             entry.creator.follower_count,
             entry.creator.engagement_rate,
             entry.creator.score,
-            selectors.tier_of(entry.creator.follower_count),
+            tier_of(entry.creator.follower_count),
             getattr(entry, "contact_email", ""),  # annotated: this workspace's own contact
             entry.created_at.isoformat(),
             entry.added_by.email if entry.added_by else "",

@@ -13,7 +13,7 @@ from accounts.tenancy import workspace_scope
 from analytics.models import AttributionDailyRollup, AttributionRule
 from analytics.orders.commission import commission_statement, settle_commission
 from analytics.orders.services import attribution_settings
-from campaigns import services
+from campaigns import payouts
 from campaigns.errors import CampaignError
 from campaigns.models import Payout
 from tests.campaigns.factories import CollaborationFactory
@@ -71,7 +71,7 @@ def test_new_revenue_settles_only_the_difference_and_a_cancelled_payout_is_owed_
         first = settle_commission(collaboration=deal, by=manager)
         _revenue(deal, "200.00", day=5)
         second = settle_commission(collaboration=deal, by=manager)
-        services.cancel_payout(payout=second, by=manager)
+        payouts.cancel_payout(payout=second, by=manager)
         third = settle_commission(collaboration=deal, by=manager)
 
     assert (first.amount.amount, second.amount.amount, third.amount.amount) == (
@@ -95,7 +95,7 @@ def test_only_a_commission_deal_past_its_contract_is_settled(workspace, manager)
         with pytest.raises(CampaignError, match="before the contract"):
             settle_commission(collaboration=early, by=manager)
         with pytest.raises(CampaignError, match="Only a commission deal"):
-            services.record_payout(
+            payouts.record_payout(
                 collaboration=fixed, by=manager, amount=Decimal(10), currency="USD", kind="commission"
             )
         assert commission_statement(collaboration=fixed) is None

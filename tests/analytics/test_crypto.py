@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection as db
 from django.utils import timezone
 
-from analytics.metrics import crypto
+from analytics import crypto
 from analytics.metrics.oauth import reencrypt_tiktok_tokens
 from analytics.models import TikTokConnection
 from tests.factories import CreatorFactory

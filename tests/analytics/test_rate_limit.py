@@ -9,7 +9,8 @@ import pytest
 
 from analytics.metrics.providers.base import ProviderErrorCode, RetryableProviderError
 from analytics.metrics.providers.tiktok_client import USER_INFO_PATH
-from analytics.metrics.rate_limit import TokenBucket, redis_client
+from analytics.metrics.rate_limit import TokenBucket
+from core.redis_pool import redis_client
 from tests.analytics.conftest import SleepRecorder
 
 

@@ -1,5 +1,5 @@
-"""analytics.scoring.engine on small hand-built frames: every expected value is worked out from the formula in
-docs/scoring.md, never copied from the code's output. No database."""
+"""The scoring computation (analytics.scoring) on small hand-built frames: every expected value is worked
+out from the formula in docs/scoring.md, never copied from the code's output. No database."""
 
 import json
 import math
@@ -10,29 +10,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.scoring import engine as scoring
-from analytics.scoring.engine import (
-    COMMENTS_TINY_MAX_RATIO,
+from analytics.scoring.brand_safety_terms import BRAND_SAFETY_COLUMNS, brand_safety_hits
+from analytics.scoring.composite import (
     DEFAULT_OBJECTIVE_WEIGHTS,
-    DISCLOSURE_TAGS,
-    FLAG_PENALTIES,
-    FOLLOWER_SPIKE_MIN_GAIN_PER_DAY,
-    VIEWS_TINY_MAX_REACH,
-    audience_fit,
-    authenticity_flags,
-    brand_safety_hits,
     composite_score,
-    engagement_components,
-    follower_growth,
-    follower_spikes,
-    is_sponsored,
     objective_weights,
-    score_creators,
-    select_recent_videos,
     tier_medians,
     tier_percentiles,
     validate_weights,
 )
+from analytics.scoring.engagement import engagement_components
+from analytics.scoring.engine import score_creators
+from analytics.scoring.flags import COMMENTS_TINY_MAX_RATIO, FLAG_PENALTIES, VIEWS_TINY_MAX_REACH, authenticity_flags
+from analytics.scoring.followers import FOLLOWER_SPIKE_MIN_GAIN_PER_DAY, follower_growth, follower_spikes
+from analytics.scoring.frames import UNKNOWN_TIER, VIDEO_COLUMNS
+from analytics.scoring.recent_videos import is_sponsored, select_recent_videos
+from creators.audience.fit import audience_fit
+from creators.disclosure import DISCLOSURE_TAGS
 
 AS_OF = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 AS_OF_DAY = pd.Timestamp("2025-06-01")
@@ -64,7 +58,7 @@ def make_videos(*rows: dict) -> pd.DataFrame:
             }
         )
         assert not row, f"unknown video fields {row}"
-    frame = pd.DataFrame(records, columns=list(scoring.VIDEO_COLUMNS))
+    frame = pd.DataFrame(records, columns=list(VIDEO_COLUMNS))
     frame["posted_at"] = pd.to_datetime(frame["posted_at"], utc=True).astype("datetime64[ns, UTC]")
     return frame.astype(
         {
@@ -499,7 +493,7 @@ def test_categorical_and_missing_tiers_are_ranked_like_plain_strings():
     creators = make_creators((1, 1_000, "nano"), (2, 1_000, "nano"), (3, 1_000, "nano"))
     creators["tier"] = pd.Series(["nano", "nano", None], dtype="category")
     result = score(videos, creators)
-    assert result["tier"].tolist() == ["nano", "nano", scoring.UNKNOWN_TIER]
+    assert result["tier"].tolist() == ["nano", "nano", UNKNOWN_TIER]
     assert result["pct_engagement_rate_views"].tolist()[:2] == pytest.approx([pct(0, 1, 2), pct(1, 1, 2)])
 
 
@@ -782,7 +776,7 @@ def test_brand_safety_without_terms_or_hits_is_an_empty_frame():
     for terms in ([], ["  ", "#"], ["knife"]):
         hits = brand_safety_hits(videos, terms)
         assert hits.empty
-        assert list(hits.columns) == list(scoring.BRAND_SAFETY_COLUMNS)
+        assert list(hits.columns) == list(BRAND_SAFETY_COLUMNS)
 
 
 def test_brand_safety_tolerates_missing_text():

@@ -1,4 +1,5 @@
-"""Properties of analytics.scoring.engine that hold for any input, checked with hypothesis. No database."""
+"""Properties of the scoring computation (analytics.scoring) that hold for any input, checked with
+hypothesis. No database."""
 
 import math
 from datetime import UTC, datetime
@@ -8,16 +9,11 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.scoring import engine as scoring
-from analytics.scoring.engine import (
-    COMPONENTS,
-    TIERS,
-    audience_fit,
-    brand_safety_hits,
-    composite_score,
-    score_creators,
-    tier_percentiles,
-)
+from analytics.scoring.brand_safety_terms import brand_safety_hits
+from analytics.scoring.composite import COMPONENTS, composite_score, tier_percentiles
+from analytics.scoring.engine import score_creators
+from analytics.scoring.frames import TIERS, VIDEO_COLUMNS
+from creators.audience.fit import audience_fit
 
 AS_OF = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 AS_OF_DAY = pd.Timestamp("2025-06-01")
@@ -86,7 +82,7 @@ def build_videos(per_creator: list[list[dict]], scale: dict[int, int] | None = N
                     "hashtags": video["hashtags"],
                 }
             )
-    frame = pd.DataFrame(rows, columns=list(scoring.VIDEO_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(VIDEO_COLUMNS))
     frame["posted_at"] = pd.to_datetime(frame["posted_at"], utc=True).astype("datetime64[ns, UTC]")
     return frame.astype(
         {

@@ -11,7 +11,6 @@ from django.db import OperationalError, connection
 from django_scopes import scopes_disabled
 
 from accounts.models import Workspace
-from analytics.metrics.rate_limit import redis_client
 from analytics.models import ClickDailyRollup, ClickEvent, ClickVerdict
 from analytics.tasks import flush_clicks_task
 from analytics.tracking import click_ingest
@@ -24,6 +23,7 @@ from analytics.tracking.click_ingest import (
     write_clicks,
 )
 from analytics.tracking.redirect import hash_ip
+from core.redis_pool import redis_client
 from tests.analytics.tracking_support import click_stream as click_stream  # a fixture, re-exported
 from tests.analytics.tracking_support import make_link
 

@@ -13,10 +13,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from accounts.tenancy import workspace_scope
-from analytics.metrics.rate_limit import redis_client
 from analytics.tracking import redirect as redirect_module
 from analytics.tracking import services as tracking_services
 from analytics.tracking.redirect import hash_ip, tracking_redirect
+from core.redis_pool import redis_client
 from tests.analytics.tracking_support import SHOP, make_link
 from tests.analytics.tracking_support import click_stream as click_stream  # a fixture, re-exported
 

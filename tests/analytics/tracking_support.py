@@ -10,10 +10,10 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
-from analytics.metrics.rate_limit import redis_client
 from analytics.models import TrackingLink, VerifiedDomain
 from analytics.tracking import services as tracking_services
 from campaigns.pipeline import Stage
+from core.redis_pool import redis_client
 from tests.campaigns.factories import CampaignFactory, CollaborationFactory
 from tests.factories import CreatorFactory
 

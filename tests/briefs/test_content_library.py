@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
-from briefs.contracts.services import sign_as_brand, sign_as_creator
+from briefs.contracts.signing import sign_as_brand, sign_as_creator
 from briefs.library.rights_alerts import warn_expiring_rights
 from briefs.library.selectors import LibraryFilters, content_library
 from briefs.library.usage_rights import RightsStatus

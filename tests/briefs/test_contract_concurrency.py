@@ -6,7 +6,7 @@ import threading
 from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
-from briefs.contracts.services import sign_as_creator
+from briefs.contracts.signing import sign_as_creator
 from briefs.errors import ContractError
 from briefs.models import SignatureEvent
 from tests.briefs.factories import negotiating_collaboration, send

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from accounts.tenancy import workspace_scope
 from briefs.contracts import documents
-from briefs.contracts.services import compensation_text, save_contract_template, send_contract
+from briefs.contracts.merge import compensation_text
+from briefs.contracts.services import save_contract_template, send_contract
 from briefs.errors import ContractError, ContractErrorCode
 from briefs.models import ContractTemplate, ContractVersion
 from campaigns.models import Collaboration

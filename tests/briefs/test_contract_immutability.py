@@ -11,7 +11,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Role
 from accounts.tenancy import workspace_scope
-from briefs.contracts.services import sign_as_brand, sign_as_creator
+from briefs.contracts.signing import sign_as_brand, sign_as_creator
 from briefs.models import ContractVersion, SignatureEvent
 from tests.briefs.factories import negotiating_collaboration, send
 from tests.factories import MembershipFactory, UserFactory

@@ -8,7 +8,8 @@ from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent, Role
 from accounts.tenancy import workspace_scope
-from briefs.contracts.services import send_contract, sign_as_brand, sign_as_creator
+from briefs.contracts.services import send_contract
+from briefs.contracts.signing import sign_as_brand, sign_as_creator
 from briefs.errors import ContractError, ContractErrorCode, ContractNotFoundError, ContractPermissionError
 from briefs.models import ContractVersion, SignatureEvent
 from campaigns.models import Collaboration, CollaborationTransition

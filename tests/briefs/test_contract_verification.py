@@ -10,7 +10,8 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Role
 from accounts.tenancy import workspace_scope
-from briefs.contracts.services import VERIFY_MAX_BYTES, sign_as_brand, sign_as_creator, verify_document
+from briefs.contracts.signing import sign_as_brand, sign_as_creator
+from briefs.contracts.verification import VERIFY_MAX_BYTES, verify_document
 from tests.briefs.factories import negotiating_collaboration, send
 from tests.factories import MembershipFactory, UserFactory
 

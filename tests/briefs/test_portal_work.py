@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from djmoney.money import Money
 
-from briefs.contracts.services import sign_as_creator
+from briefs.contracts.signing import sign_as_creator
 from briefs.models import Brief
 from briefs.portal.selectors import portal_work_for
 from campaigns.models import Collaboration, Payout

@@ -110,7 +110,8 @@ def test_recommendations_exclude_the_pipeline_and_rank_score_with_audience_fit(c
 
 def test_a_collaboration_page_shows_its_history_and_flags_an_undisclosed_live_post(client, manager, workspace):
     from accounts.tenancy import workspace_scope
-    from campaigns.services import add_deliverable, move_collaboration
+    from campaigns.collaborations import move_collaboration
+    from campaigns.payouts import add_deliverable
     from creators.models import Video
 
     collaboration = CollaborationFactory(campaign=CampaignFactory(workspace=workspace))

@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 from djmoney.money import Money
 
 from accounts.tenancy import workspace_scope
-from campaigns import services
+from campaigns import payouts
 from campaigns.errors import CampaignError
 from campaigns.models import Payout
 from tests.campaigns.factories import CollaborationFactory, PayoutFactory
@@ -33,7 +33,7 @@ def _payouts(collaboration):
 
 
 def _pay(collaboration, by, amount, currency="USD"):
-    return services.record_payout(collaboration=collaboration, by=by, amount=Decimal(amount), currency=currency)
+    return payouts.record_payout(collaboration=collaboration, by=by, amount=Decimal(amount), currency=currency)
 
 
 FEE = {"compensation_type": "fixed_fee", "fee": Money(Decimal("400.00"), "EUR")}

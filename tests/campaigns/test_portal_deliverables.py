@@ -177,12 +177,11 @@ def test_review_comments_and_the_live_link_form_appear_once_approved(client, cre
 
 
 def _portal_campaign_routes():
-    resolver = get_resolver()
-    for entry in resolver.url_patterns:
-        if getattr(entry, "namespace", None) == "portal-campaigns":
-            for pattern in entry.url_patterns:
-                if isinstance(pattern, URLPattern) and pattern.pattern.regex.groupindex:
-                    yield f"portal-campaigns:{pattern.name}", list(pattern.pattern.regex.groupindex)
+    # Found by namespace wherever the URL tree mounts it (config/urls.py includes the portal as an area).
+    _prefix, portal_campaigns = get_resolver().namespace_dict["portal-campaigns"]
+    for pattern in portal_campaigns.url_patterns:
+        if isinstance(pattern, URLPattern) and pattern.pattern.regex.groupindex:
+            yield f"portal-campaigns:{pattern.name}", list(pattern.pattern.regex.groupindex)
 
 
 def _snapshot():

@@ -14,7 +14,7 @@ from djmoney.money import Money
 
 from accounts.models import AuditEvent, Role
 from accounts.tenancy import workspace_scope
-from campaigns import selectors, services
+from campaigns import collaborations, payouts, selectors, services
 from campaigns.errors import CampaignError, CampaignNotFoundError
 from campaigns.models import Campaign, Collaboration, CollaborationTransition, Deliverable, Payout, Shipment
 from campaigns.pipeline import Stage
@@ -232,10 +232,10 @@ def test_moving_a_collaboration_follows_the_table_for_every_pair_of_stages(in_wo
     allowed = to_stage.value in SPECIFICATION[from_stage.value]
 
     if allowed:
-        services.move_collaboration(collaboration=collaboration, to_stage=to_stage, by=manager)
+        collaborations.move_collaboration(collaboration=collaboration, to_stage=to_stage, by=manager)
     else:
         with pytest.raises(CampaignError) as refusal:
-            services.move_collaboration(collaboration=collaboration, to_stage=to_stage, by=manager)
+            collaborations.move_collaboration(collaboration=collaboration, to_stage=to_stage, by=manager)
         assert refusal.value.code == "transition_not_allowed"
 
     assert _reloaded(collaboration).stage == (to_stage if allowed else from_stage)
@@ -249,7 +249,7 @@ def test_an_unknown_stage_is_refused(in_workspace, manager):
     collaboration = _collaboration(in_workspace, stage=Stage.SHORTLISTED)
 
     with pytest.raises(CampaignError):
-        services.move_collaboration(collaboration=collaboration, to_stage="promoted", by=manager)
+        collaborations.move_collaboration(collaboration=collaboration, to_stage="promoted", by=manager)
 
     assert _reloaded(collaboration).stage == Stage.SHORTLISTED
 
@@ -258,7 +258,7 @@ def test_the_history_records_who_moved_it_when_from_where_to_where(in_workspace,
     creator = CreatorFactory()
     with scopes_disabled():
         campaign = CampaignFactory(workspace=in_workspace)
-    [collaboration] = services.shortlist_creators(campaign=campaign, creators=[creator], by=manager)
+    [collaboration] = collaborations.shortlist_creators(campaign=campaign, creators=[creator], by=manager)
     path = [
         ("invited", manager, ""),
         ("negotiating", owner, ""),
@@ -272,7 +272,7 @@ def test_the_history_records_who_moved_it_when_from_where_to_where(in_workspace,
     ]
     before = timezone.now()
     for to_stage, by, note in path:
-        services.move_collaboration(collaboration=collaboration, to_stage=to_stage, by=by, note=note)
+        collaborations.move_collaboration(collaboration=collaboration, to_stage=to_stage, by=by, note=note)
 
     history = list(selectors.collaboration_history(collaboration=collaboration))
     assert [(t.from_stage, t.to_stage, t.by, t.note) for t in history] == [
@@ -297,7 +297,7 @@ def test_an_analyst_cannot_move_a_collaboration_and_nothing_is_written(in_worksp
     collaboration = _collaboration(in_workspace, stage=Stage.SHORTLISTED)
 
     with pytest.raises(PermissionDeniedError) as refusal:
-        services.move_collaboration(collaboration=collaboration, to_stage=Stage.INVITED, by=analyst)
+        collaborations.move_collaboration(collaboration=collaboration, to_stage=Stage.INVITED, by=analyst)
 
     assert refusal.value.http_status == 403
     assert _reloaded(collaboration).stage == Stage.SHORTLISTED
@@ -310,7 +310,7 @@ def test_a_manager_of_another_workspace_cannot_move_a_collaboration(in_workspace
     elsewhere = MembershipFactory(role=Role.OWNER).user
 
     with pytest.raises(PermissionDeniedError):
-        services.move_collaboration(collaboration=collaboration, to_stage=Stage.INVITED, by=elsewhere)
+        collaborations.move_collaboration(collaboration=collaboration, to_stage=Stage.INVITED, by=elsewhere)
 
     assert _reloaded(collaboration).stage == Stage.SHORTLISTED
     assert _count(CollaborationTransition) == 0
@@ -320,7 +320,7 @@ def test_another_workspaces_collaboration_is_not_found(in_workspace, manager):
     theirs = _collaboration(WorkspaceFactory(), stage=Stage.SHORTLISTED)
 
     with pytest.raises(CampaignNotFoundError) as refusal:
-        services.move_collaboration(collaboration=theirs, to_stage=Stage.INVITED, by=manager)
+        collaborations.move_collaboration(collaboration=theirs, to_stage=Stage.INVITED, by=manager)
 
     assert refusal.value.http_status == 404
     assert _reloaded(theirs).stage == Stage.SHORTLISTED
@@ -328,11 +328,13 @@ def test_another_workspaces_collaboration_is_not_found(in_workspace, manager):
 
 
 MISMATCH_CALLS = {
-    "move": lambda c, by: services.move_collaboration(collaboration=c, to_stage=Stage.CONTENT_IN_REVIEW, by=by),
-    "compensation": lambda c, by: services.set_compensation(collaboration=c, by=by, compensation_type="gifting_only"),
-    "deliverable": lambda c, by: services.add_deliverable(collaboration=c, by=by, format="story"),
-    "shipment": lambda c, by: services.create_shipment(collaboration=c, by=by),
-    "payout": lambda c, by: services.record_payout(collaboration=c, by=by, amount=Decimal(10), currency="USD"),
+    "move": lambda c, by: collaborations.move_collaboration(collaboration=c, to_stage=Stage.CONTENT_IN_REVIEW, by=by),
+    "compensation": lambda c, by: collaborations.set_compensation(
+        collaboration=c, by=by, compensation_type="gifting_only"
+    ),
+    "deliverable": lambda c, by: payouts.add_deliverable(collaboration=c, by=by, format="story"),
+    "shipment": lambda c, by: payouts.create_shipment(collaboration=c, by=by),
+    "payout": lambda c, by: payouts.record_payout(collaboration=c, by=by, amount=Decimal(10), currency="USD"),
 }
 
 
@@ -367,7 +369,7 @@ def test_two_moves_from_the_same_stage_cannot_both_win(transactional_db, workspa
     def first() -> None:
         try:
             with workspace_scope(workspace), transaction.atomic():
-                services.move_collaboration(collaboration=collaboration, to_stage=Stage.CONTRACTED, by=manager)
+                collaborations.move_collaboration(collaboration=collaboration, to_stage=Stage.CONTRACTED, by=manager)
                 first_moved.set()
                 release_first.wait(timeout=10)
         finally:
@@ -377,7 +379,7 @@ def test_two_moves_from_the_same_stage_cannot_both_win(transactional_db, workspa
         first_moved.wait(timeout=10)
         try:
             with workspace_scope(workspace):
-                services.move_collaboration(collaboration=collaboration, to_stage=Stage.DECLINED, by=owner)
+                collaborations.move_collaboration(collaboration=collaboration, to_stage=Stage.DECLINED, by=owner)
             outcome["second"] = "moved"
         except CampaignError as exc:
             outcome["second"] = exc.code
@@ -411,9 +413,9 @@ def test_shortlisting_twice_adds_only_the_new_creators_and_keeps_existing_collab
     with scopes_disabled():
         campaign = CampaignFactory(workspace=in_workspace)
 
-    created = services.shortlist_creators(campaign=campaign, creators=[first, second], by=manager)
-    services.move_collaboration(collaboration=created[0], to_stage=Stage.INVITED, by=manager)
-    again = services.shortlist_creators(campaign=campaign, creators=[first, second, third], by=manager)
+    created = collaborations.shortlist_creators(campaign=campaign, creators=[first, second], by=manager)
+    collaborations.move_collaboration(collaboration=created[0], to_stage=Stage.INVITED, by=manager)
+    again = collaborations.shortlist_creators(campaign=campaign, creators=[first, second, third], by=manager)
 
     assert [c.creator for c in created] == [first, second]
     assert [c.creator for c in again] == [third]
@@ -431,9 +433,9 @@ def test_shortlisting_the_same_creators_again_writes_nothing(in_workspace, manag
     creators = [CreatorFactory(), CreatorFactory()]
     with scopes_disabled():
         campaign = CampaignFactory(workspace=in_workspace)
-    services.shortlist_creators(campaign=campaign, creators=creators, by=manager)
+    collaborations.shortlist_creators(campaign=campaign, creators=creators, by=manager)
 
-    again = services.shortlist_creators(
+    again = collaborations.shortlist_creators(
         campaign=campaign, creators=Creator.objects.filter(pk__in=[c.pk for c in creators]), by=manager
     )
 
@@ -448,7 +450,7 @@ def test_a_creator_listed_twice_in_one_call_is_shortlisted_once(in_workspace, ma
     with scopes_disabled():
         campaign = CampaignFactory(workspace=in_workspace)
 
-    created = services.shortlist_creators(campaign=campaign, creators=[creator, creator], by=manager)
+    created = collaborations.shortlist_creators(campaign=campaign, creators=[creator, creator], by=manager)
 
     assert len(created) == 1
     assert _count(Collaboration) == 1
@@ -459,7 +461,7 @@ def test_an_analyst_cannot_shortlist(in_workspace, analyst):
         campaign = CampaignFactory(workspace=in_workspace)
 
     with pytest.raises(PermissionDeniedError):
-        services.shortlist_creators(campaign=campaign, creators=[CreatorFactory()], by=analyst)
+        collaborations.shortlist_creators(campaign=campaign, creators=[CreatorFactory()], by=analyst)
 
     assert _count(Collaboration) == 0
     assert _count(CollaborationTransition) == 0
@@ -471,7 +473,7 @@ def test_a_completed_campaign_takes_no_new_creators(in_workspace, manager):
         campaign = CampaignFactory(workspace=in_workspace, status=Campaign.Status.COMPLETED)
 
     with pytest.raises(CampaignError):
-        services.shortlist_creators(campaign=campaign, creators=[CreatorFactory()], by=manager)
+        collaborations.shortlist_creators(campaign=campaign, creators=[CreatorFactory()], by=manager)
 
     assert _count(Collaboration) == 0
 
@@ -482,7 +484,7 @@ def test_a_completed_campaign_takes_no_new_creators(in_workspace, manager):
 def test_an_agreed_fee_is_decimal_money_with_its_currency(in_workspace, manager):
     collaboration = _collaboration(in_workspace, stage=Stage.NEGOTIATING)
 
-    services.set_compensation(
+    collaborations.set_compensation(
         collaboration=collaboration, by=manager, compensation_type="fixed_fee", fee=Decimal("450.00"), currency="USD"
     )
 
@@ -496,7 +498,7 @@ def test_a_float_fee_is_refused_and_nothing_is_written(in_workspace, manager):
     collaboration = _collaboration(in_workspace, stage=Stage.NEGOTIATING)
 
     with pytest.raises(CampaignError) as refusal:
-        services.set_compensation(
+        collaborations.set_compensation(
             collaboration=collaboration, by=manager, compensation_type="fixed_fee", fee=450.0, currency="USD"
         )
 
@@ -508,7 +510,7 @@ def test_a_float_fee_is_refused_and_nothing_is_written(in_workspace, manager):
 def test_fee_plus_bonus_keeps_the_bonus_its_metric_and_threshold(in_workspace, manager):
     collaboration = _collaboration(in_workspace, stage=Stage.NEGOTIATING)
 
-    services.set_compensation(
+    collaborations.set_compensation(
         collaboration=collaboration,
         by=manager,
         compensation_type="fee_plus_bonus",
@@ -530,11 +532,11 @@ def test_fee_plus_bonus_keeps_the_bonus_its_metric_and_threshold(in_workspace, m
 
 def test_switching_to_gifting_only_clears_the_fee_and_its_currency(in_workspace, manager):
     collaboration = _collaboration(in_workspace, stage=Stage.NEGOTIATING)
-    services.set_compensation(
+    collaborations.set_compensation(
         collaboration=collaboration, by=manager, compensation_type="fixed_fee", fee=Decimal(450), currency="USD"
     )
 
-    services.set_compensation(collaboration=collaboration, by=manager, compensation_type="gifting_only")
+    collaborations.set_compensation(collaboration=collaboration, by=manager, compensation_type="gifting_only")
 
     with scopes_disabled():
         row = Collaboration.objects.values("compensation_type", "fee", "fee_currency").get(pk=collaboration.pk)
@@ -556,7 +558,7 @@ def test_incoherent_compensation_is_refused(in_workspace, manager, terms):
     collaboration = _collaboration(in_workspace, stage=Stage.NEGOTIATING)
 
     with pytest.raises(CampaignError):
-        services.set_compensation(collaboration=collaboration, by=manager, **terms)
+        collaborations.set_compensation(collaboration=collaboration, by=manager, **terms)
 
     assert _reloaded(collaboration).compensation_type == ""
 
@@ -565,7 +567,7 @@ def test_compensation_is_fixed_once_contracted(in_workspace, manager):
     collaboration = _collaboration(in_workspace, stage=Stage.CONTRACTED)
 
     with pytest.raises(CampaignError) as refusal:
-        services.set_compensation(
+        collaborations.set_compensation(
             collaboration=collaboration, by=manager, compensation_type="fixed_fee", fee=Decimal(1), currency="USD"
         )
 
@@ -580,10 +582,10 @@ def test_a_payout_is_recorded_as_decimal_money_due_or_paid(in_workspace, manager
     collaboration = _collaboration(in_workspace, stage=Stage.LIVE)
     paid_at = timezone.now()
 
-    due = services.record_payout(
+    due = payouts.record_payout(
         collaboration=collaboration, by=manager, amount=Decimal("450.00"), currency="USD", due_on=date(2027, 5, 1)
     )
-    paid = services.record_payout(
+    paid = payouts.record_payout(
         collaboration=collaboration, by=manager, amount=Decimal(50), currency="USD", paid_at=paid_at, reference="INV-7"
     )
 
@@ -596,7 +598,7 @@ def test_a_float_payout_is_refused_and_nothing_is_written(in_workspace, manager)
     collaboration = _collaboration(in_workspace, stage=Stage.LIVE)
 
     with pytest.raises(CampaignError) as refusal:
-        services.record_payout(collaboration=collaboration, by=manager, amount=450.0, currency="USD")
+        payouts.record_payout(collaboration=collaboration, by=manager, amount=450.0, currency="USD")
 
     assert "amount" in refusal.value.fields
     assert _count(Payout) == 0
@@ -607,7 +609,7 @@ def test_nothing_is_owed_before_a_contract(in_workspace, manager):
     collaboration = _collaboration(in_workspace, stage=Stage.NEGOTIATING)
 
     with pytest.raises(CampaignError) as refusal:
-        services.record_payout(collaboration=collaboration, by=manager, amount=Decimal(10), currency="USD")
+        payouts.record_payout(collaboration=collaboration, by=manager, amount=Decimal(10), currency="USD")
 
     assert refusal.value.code == "stage_locked"
     assert _count(Payout) == 0
@@ -617,7 +619,7 @@ def test_an_analyst_cannot_record_a_payout(in_workspace, analyst):
     collaboration = _collaboration(in_workspace, stage=Stage.LIVE)
 
     with pytest.raises(PermissionDeniedError):
-        services.record_payout(collaboration=collaboration, by=analyst, amount=Decimal(10), currency="USD")
+        payouts.record_payout(collaboration=collaboration, by=analyst, amount=Decimal(10), currency="USD")
 
     assert _count(Payout) == 0
 
@@ -627,10 +629,10 @@ def test_a_due_payout_is_paid_or_cancelled_once(in_workspace, manager):
         to_pay = PayoutFactory(collaboration=CollaborationFactory(campaign__workspace=in_workspace, stage="live"))
         to_cancel = PayoutFactory(collaboration=to_pay.collaboration)
 
-    services.mark_payout_paid(payout=to_pay, by=manager, reference="SEPA-42")
-    services.cancel_payout(payout=to_cancel, by=manager)
+    payouts.mark_payout_paid(payout=to_pay, by=manager, reference="SEPA-42")
+    payouts.cancel_payout(payout=to_cancel, by=manager)
     with pytest.raises(CampaignError):
-        services.cancel_payout(payout=to_pay, by=manager)
+        payouts.cancel_payout(payout=to_pay, by=manager)
 
     assert (_reloaded(to_pay).status, _reloaded(to_pay).reference) == ("paid", "SEPA-42")
     assert _reloaded(to_pay).paid_at is not None
@@ -641,7 +643,7 @@ def test_a_deliverable_is_added_to_an_open_collaboration_only(in_workspace, mana
     open_one = _collaboration(in_workspace, stage=Stage.CONTRACTED)
     cancelled = _collaboration(in_workspace, stage=Stage.CANCELLED)
 
-    deliverable = services.add_deliverable(
+    deliverable = payouts.add_deliverable(
         collaboration=open_one,
         by=manager,
         format="in_feed_video",
@@ -650,7 +652,7 @@ def test_a_deliverable_is_added_to_an_open_collaboration_only(in_workspace, mana
         live_due_on=date(2027, 3, 20),
     )
     with pytest.raises(CampaignError):
-        services.add_deliverable(collaboration=cancelled, by=manager, format="story")
+        payouts.add_deliverable(collaboration=cancelled, by=manager, format="story")
 
     stored = _reloaded(deliverable)
     assert (stored.collaboration, stored.workspace, stored.count, stored.status) == (
@@ -666,7 +668,7 @@ def test_a_go_live_date_before_the_draft_is_refused(in_workspace, manager):
     collaboration = _collaboration(in_workspace, stage=Stage.CONTRACTED)
 
     with pytest.raises(CampaignError) as refusal:
-        services.add_deliverable(
+        payouts.add_deliverable(
             collaboration=collaboration,
             by=manager,
             format="story",
@@ -681,7 +683,7 @@ def test_a_go_live_date_before_the_draft_is_refused(in_workspace, manager):
 def test_a_shipment_waits_for_the_creators_address(in_workspace, manager):
     collaboration = _collaboration(in_workspace, stage=Stage.NEGOTIATING)
 
-    shipment = services.create_shipment(collaboration=collaboration, by=manager, description="Glow serum kit")
+    shipment = payouts.create_shipment(collaboration=collaboration, by=manager, description="Glow serum kit")
 
     stored = _reloaded(shipment)
     assert (stored.status, stored.address, stored.workspace) == ("pending_address", {}, in_workspace)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from accounts.models import Workspace
 from accounts.tenancy import workspace_scope
-from creators.importing.services import ImportSummary, import_creators
+from creators.importing.pipeline import ImportSummary, import_creators
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:

@@ -428,7 +428,7 @@ def test_too_long_text_is_cut_with_a_warning():
 
 def test_every_creator_field_has_a_staging_column_in_the_importer():
     from creators.importing.mapping import CREATOR_FIELD_NAMES
-    from creators.importing.services import _CREATOR_COLUMNS
+    from creators.importing.writes import _CREATOR_COLUMNS
 
     # The contact e-mail is not a shared value: it goes to the importing workspace's own contact rows.
     assert set(_CREATOR_COLUMNS) | {"contact_email"} == set(CREATOR_FIELD_NAMES)

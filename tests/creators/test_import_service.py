@@ -18,13 +18,14 @@ from openpyxl import Workbook
 from accounts.models import AuditEvent
 from accounts.tenancy import workspace_scope
 from core.errors import PermissionDeniedError
+from creators.importing import pipeline
 from creators.importing import services as importing
 from creators.importing.files import ImportFileError
+from creators.importing.pipeline import import_creators
 from creators.importing.rejects import write_rejects_csv
 from creators.importing.services import (
     confirm_import_mapping,
     create_import_job,
-    import_creators,
     purge_import_files,
     run_import_job,
 )
@@ -280,7 +281,7 @@ def test_the_search_text_keeps_stored_hashtags_the_file_does_not_have(tmp_path, 
 def test_a_crash_mid_file_keeps_earlier_chunks_and_nothing_of_the_failing_one(tmp_path, workspace, monkeypatch):
     rows = [(f"creator{i}", str(i), "US") for i in range(1, 6)]
     path = _write_csv(tmp_path / "c.csv", rows)
-    real_write = importing._apply_creators
+    real_write = pipeline.apply_creators
     calls = []
 
     def failing_second_chunk(*args, **kwargs):
@@ -290,7 +291,7 @@ def test_a_crash_mid_file_keeps_earlier_chunks_and_nothing_of_the_failing_one(tm
             raise RuntimeError("worker killed")
         return result
 
-    monkeypatch.setattr(importing, "_apply_creators", failing_second_chunk)
+    monkeypatch.setattr(pipeline, "apply_creators", failing_second_chunk)
 
     with pytest.raises(RuntimeError, match="worker killed"):
         _import(workspace, path=path, chunk_rows=2)
@@ -498,7 +499,7 @@ def test_a_redelivered_job_resumes_after_its_last_chunk_and_counts_rows_once(
 ):
     rows = [(f"creator{i}", str(i), "US") for i in range(1, 8)] + [("bad", "-1", "US")]
     job = _queued_job(workspace, manager, _csv_bytes(rows))
-    real_write = importing._apply_creators
+    real_write = pipeline.apply_creators
     calls = []
 
     def database_lost_on_second_chunk(*args, **kwargs):
@@ -508,7 +509,7 @@ def test_a_redelivered_job_resumes_after_its_last_chunk_and_counts_rows_once(
         return real_write(*args, **kwargs)
 
     settings.IMPORT_CHUNK_ROWS = 3
-    monkeypatch.setattr(importing, "_apply_creators", database_lost_on_second_chunk)
+    monkeypatch.setattr(pipeline, "apply_creators", database_lost_on_second_chunk)
     with pytest.raises(OperationalError):
         run_import_job(import_job_id=job.pk)
     with scopes_disabled():

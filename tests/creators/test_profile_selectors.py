@@ -11,6 +11,14 @@ from django.utils import timezone
 
 from accounts.tenancy import workspace_scope
 from creators import selectors
+from creators.profile import (
+    audience_charts,
+    compact_count,
+    creator_profile,
+    creators_for_profile,
+    follower_growth,
+    recent_videos_with_latest_stats,
+)
 from tests.creators.workspace_factories import (
     NOON,
     AudienceProfileFactory,
@@ -119,7 +127,7 @@ def test_similar_creators_rank_by_niches_audience_tier_and_hashtags():
     stranger = CreatorFactory(follower_count=50_000, niches=["gaming"], hashtags=["glow"])
     AudienceProfileFactory(creator=stranger, countries={"US": 90.0})
 
-    similar = selectors.similar_creators(creator=selectors.creators_for_profile().get(pk=target.pk))
+    similar = selectors.similar_creators(creator=creators_for_profile().get(pk=target.pk))
 
     assert [creator.pk for creator in similar] == [twin.pk, same_tier.pk, hashtags_only.pk]
     assert [creator.similarity for creator in similar] == pytest.approx([9.2, 5.2, 5.0])
@@ -157,7 +165,7 @@ def test_each_recent_video_comes_with_its_latest_stats():
     VideoStatsFactory(video=video, captured_at=NOON + timedelta(days=1), views=500)
     unsynced = VideoFactory(creator=creator, posted_at=NOON - timedelta(days=3))
 
-    recent = selectors.recent_videos_with_latest_stats(creator=creator)
+    recent = recent_videos_with_latest_stats(creator=creator)
 
     assert [item.video.pk for item in recent] == [video.pk, unsynced.pk]
     assert recent[0].stats.views == 900
@@ -171,7 +179,7 @@ def test_follower_growth_covers_the_last_90_days_oldest_first():
     FollowerSnapshotFactory(creator=creator, captured_on=today - timedelta(days=120), follower_count=1)
     FollowerSnapshotFactory(creator=creator, captured_on=today, follower_count=12_000)
     FollowerSnapshotFactory(creator=creator, captured_on=today - timedelta(days=30), follower_count=10_000)
-    growth = selectors.follower_growth(creator=creator)
+    growth = follower_growth(creator=creator)
     assert growth.values == [10_000.0, 12_000.0]
     assert bool(growth)
 
@@ -180,7 +188,7 @@ def test_audience_shares_keep_the_top_countries_and_fold_the_rest_into_other():
     countries = {code: 10.0 for code in ("US", "GB", "DE", "FR", "ES", "IT", "NL", "SE", "PL")}
     countries["US"] = 20.0  # 9 countries, 100 % in all
     audience = AudienceProfileFactory(countries=countries)
-    chart = selectors.audience_charts(audience=audience)["countries"]
+    chart = audience_charts(audience=audience)["countries"]
     assert chart.labels[0] == "US" and chart.labels[-1] == "Other"
     assert len(chart.labels) == 9  # the top 8 and "Other"
     assert chart.values[-1] == 10.0 and chart.unknown == 0.0
@@ -206,9 +214,7 @@ def _profile_world(workspace, *, items):
 def _profile_queries(workspace, creator):
     selectors.tier_engagement_medians()  # warm the cache, as every request but the first finds it
     with workspace_scope(workspace), CaptureQueriesContext(connection) as queries:
-        profile = selectors.creator_profile(
-            workspace=workspace, creator=selectors.creators_for_profile().get(pk=creator.pk)
-        )
+        profile = creator_profile(workspace=workspace, creator=creators_for_profile().get(pk=creator.pk))
         assert profile.recent_videos and profile.notes and profile.tags and profile.lists and profile.similar
     return len(queries)
 
@@ -229,7 +235,7 @@ def test_the_profile_shows_only_this_workspaces_layers(workspace):
     RelationshipFactory(workspace=other, creator=creator)
     mine = CreatorNoteFactory(workspace=workspace, creator=creator)
     with workspace_scope(workspace):
-        profile = selectors.creator_profile(workspace=workspace, creator=creator)
+        profile = creator_profile(workspace=workspace, creator=creator)
     assert [note.pk for note in profile.notes] == [mine.pk]
     assert profile.tags == [] and profile.lists == [] and profile.relationship is None
 
@@ -239,10 +245,10 @@ def test_the_profile_shows_only_this_workspaces_layers(workspace):
     [(950, "950"), (1_000, "1K"), (12_345, "12.3K"), (150_000, "150K"), (47_300_000, "47.3M"), (2_000_000_000, "2B")],
 )
 def test_stat_tiles_show_counts_compactly(count, shown):
-    assert selectors.compact_count(count) == shown
+    assert compact_count(count) == shown
 
 
 def test_age_buckets_read_youngest_first_whatever_order_they_were_stored_in():
     audience = AudienceProfileFactory(age_buckets={"45+": 5.0, "18-24": 40.0, "13-17": 15.0, "25-34": 30.0})
     audience.refresh_from_db()  # JSONB hands keys back in its own order
-    assert selectors.audience_charts(audience=audience)["age_buckets"].labels == ["13-17", "18-24", "25-34", "45+"]
+    assert audience_charts(audience=audience)["age_buckets"].labels == ["13-17", "18-24", "25-34", "45+"]

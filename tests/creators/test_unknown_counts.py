@@ -14,6 +14,7 @@ from analytics.scoring.services import score_index
 from creators import selectors
 from creators.discovery import selectors as discovery
 from creators.models import Creator, CreatorScore
+from creators.profile import compact_count
 from tests.creators.discovery_factories import make_creator, results
 from tests.creators.import_support import import_file as _import
 from tests.creators.import_support import write_csv as _csv
@@ -94,7 +95,7 @@ def test_an_unknown_follower_count_is_in_the_unknown_tier(ws):
     annotated = discovery.discoverable_creators().get(pk=creator.pk)
 
     assert annotated.tier == discovery.tier_of(None) == selectors.tier_of(None) == "unknown"
-    assert selectors.compact_count(None) == "—"
+    assert compact_count(None) == "—"
     comparison = selectors.compare_with_tier(creator=creator)
     assert (comparison.tier, comparison.median_engagement_rate, comparison.ratio) == ("unknown", None, None)
 

@@ -7,7 +7,6 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent, Role
 from accounts.tenancy import workspace_scope
-from creators import selectors, services
 from creators.errors import CreatorError, CreatorPermissionError
 from creators.models import (
     AudienceProfile,
@@ -19,6 +18,8 @@ from creators.models import (
     Relationship,
     Tag,
 )
+from creators.services import upsert_audience_profile, validate_audience_profile
+from creators.workspace import selectors, services
 from tests.creators.workspace_factories import (
     AudienceProfileFactory,
     CreatorListEntryFactory,
@@ -301,7 +302,7 @@ def test_an_unknown_status_is_refused(in_workspace, manager):
 
 def test_a_valid_audience_is_stored(db):
     creator = CreatorFactory()
-    profile = services.upsert_audience_profile(
+    profile = upsert_audience_profile(
         creator=creator, age_buckets={"18-24": 55, "25-34": 45}, genders={"female": 62.5, "male": 37.5}
     )
     profile.refresh_from_db()
@@ -311,7 +312,7 @@ def test_a_valid_audience_is_stored(db):
 
 def test_a_partial_audience_update_keeps_the_other_mappings(db):
     profile = AudienceProfileFactory(countries={"US": 60.0})
-    services.upsert_audience_profile(creator=profile.creator, genders={"female": 100})
+    upsert_audience_profile(creator=profile.creator, genders={"female": 100})
     profile.refresh_from_db()
     assert profile.countries == {"US": 60.0} and profile.genders == {"female": 100.0}
 
@@ -319,7 +320,7 @@ def test_a_partial_audience_update_keeps_the_other_mappings(db):
 def test_shares_summing_over_100_are_refused_naming_the_field(db):
     creator = CreatorFactory()
     with pytest.raises(CreatorError) as refusal:
-        services.upsert_audience_profile(creator=creator, genders={"female": 70, "male": 40}, countries={"US": 50})
+        upsert_audience_profile(creator=creator, genders={"female": 70, "male": 40}, countries={"US": 50})
     assert list(refusal.value.fields) == ["genders"]
     assert not AudienceProfile.objects.exists()
 
@@ -327,13 +328,13 @@ def test_shares_summing_over_100_are_refused_naming_the_field(db):
 @pytest.mark.parametrize("share", [-1, 100.5, "lots"])
 def test_a_share_outside_0_to_100_or_not_a_number_is_refused(db, share):
     with pytest.raises(CreatorError) as refusal:
-        services.validate_audience_profile(age_buckets={"18-24": share})
+        validate_audience_profile(age_buckets={"18-24": share})
     assert list(refusal.value.fields) == ["age_buckets"]
 
 
 def test_an_audience_mapping_that_is_not_an_object_is_refused(db):
     with pytest.raises(CreatorError) as refusal:
-        services.validate_audience_profile(countries=["US", 50])
+        validate_audience_profile(countries=["US", 50])
     assert list(refusal.value.fields) == ["countries"]
 
 

@@ -56,7 +56,7 @@ def test_healthz_is_200_with_a_worker_up(worker, client, settings):
 def test_no_raw_token_lands_in_any_task_result(worker, workspace, owner, manager):
     """django-celery-results stores each task's arguments (CELERY_RESULT_EXTENDED) and admin shows them to
     staff of any workspace: invitation and claim tasks must carry ids only, deriving the token to send."""
-    from outreach import services as outreach
+    from outreach import sending as outreach
     from tests.campaigns.factories import CampaignFactory, CollaborationFactory
     from tests.factories import CreatorFactory
 

@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 
 from accounts.tenancy import workspace_scope
 from campaigns.models import Collaboration, CollaborationTransition
-from outreach import services
+from outreach import sending
 from outreach.errors import OutreachError, OutreachNotFoundError, OutreachPermissionError
 from tests.campaigns.factories import CampaignFactory, CollaborationFactory
 
@@ -24,7 +24,7 @@ def test_bulk_move_does_the_allowed_rows_and_reports_the_others(workspace, manag
     done = make_collaboration(handle="finished", stage="paid")
 
     with workspace_scope(workspace):
-        result = services.bulk_move(collaborations=[ok, skip, done], to_stage="negotiating", by=manager)
+        result = sending.bulk_move(collaborations=[ok, skip, done], to_stage="negotiating", by=manager)
 
     assert [(r.handle, r.ok) for r in result.rows] == [("ready", True), ("tooearly", False), ("finished", False)]
     assert "cannot move from shortlisted to negotiating" in result.rows[1].message
@@ -39,9 +39,9 @@ def test_bulk_move_refuses_an_unknown_stage_or_an_analyst_before_anything(worksp
 
     with workspace_scope(workspace):
         with pytest.raises(OutreachError):
-            services.bulk_move(collaborations=[row], to_stage="vanished", by=manager)
+            sending.bulk_move(collaborations=[row], to_stage="vanished", by=manager)
         with pytest.raises(OutreachPermissionError):
-            services.bulk_move(collaborations=[row], to_stage="negotiating", by=analyst)
+            sending.bulk_move(collaborations=[row], to_stage="negotiating", by=analyst)
 
     assert _stages() == {"still": "invited"}
 
@@ -50,7 +50,7 @@ def test_another_workspaces_rows_are_not_found(workspace, manager):
     foreign = CollaborationFactory(campaign=CampaignFactory(), stage="invited")
 
     with workspace_scope(workspace), pytest.raises(OutreachNotFoundError):
-        services.bulk_move(collaborations=[foreign], to_stage="negotiating", by=manager)
+        sending.bulk_move(collaborations=[foreign], to_stage="negotiating", by=manager)
 
     foreign.refresh_from_db()
     assert foreign.stage == "invited"

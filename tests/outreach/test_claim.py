@@ -14,7 +14,7 @@ from django_scopes import scopes_disabled
 from accounts.models import User
 from accounts.tenancy import workspace_scope
 from creators.models import Creator, PortalGrant
-from outreach import services
+from outreach import claims, sending
 from outreach.errors import OutreachError, OutreachNotFoundError
 from outreach.models import ClaimLink
 from tests.factories import PASSWORD, CreatorFactory, CreatorUserFactory, UserFactory
@@ -29,9 +29,9 @@ def invited(workspace, manager, make_collaboration, django_capture_on_commit_cal
     """An invitation e-mailed to a creator without a portal account; returns (collaboration, raw token)."""
     row = make_collaboration(handle="mayamakes", email="Maya@Creator.test", display_name="Maya Lopez")
     with django_capture_on_commit_callbacks(execute=False) as callbacks, workspace_scope(workspace):
-        services.invite(collaborations=[row], by=manager)
+        sending.invite(collaborations=[row], by=manager)
     (email_id,) = callbacks[0].args  # the task takes the id only: the token is derived when sending
-    services.send_outreach_email(email_id=email_id)
+    sending.send_outreach_email(email_id=email_id)
     token = re.search(r"/portal/claim/([A-Za-z0-9_-]+)/", mail.outbox[0].body).group(1)
     return row, token
 
@@ -67,10 +67,10 @@ def test_the_link_creates_a_creator_account_and_links_the_profile(client, invite
 
 def test_the_link_works_once(client, invited):
     _, token = invited
-    account = services.claim(token=token, password=NEW_PASSWORD)
+    account = claims.claim(token=token, password=NEW_PASSWORD)
 
     with pytest.raises(OutreachError) as excinfo:
-        services.claim(token=token, user=account)  # even its own account cannot use it twice
+        claims.claim(token=token, user=account)  # even its own account cannot use it twice
     response = client.get(reverse("portal-outreach:claim-accept", args=[token]))
 
     assert excinfo.value.code == "claim_invalid" and "already used" in excinfo.value.message
@@ -84,7 +84,7 @@ def test_the_link_expires(client, invited):
 
     with time_machine.travel(timezone.now() + datetime.timedelta(days=14, minutes=1)):
         with pytest.raises(OutreachError) as excinfo:
-            services.claim(token=token, password=NEW_PASSWORD)
+            claims.claim(token=token, password=NEW_PASSWORD)
         response = client.post(url, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
 
     assert "expired" in excinfo.value.message and response.status_code == 410
@@ -96,7 +96,7 @@ def test_the_link_still_works_just_before_it_expires(invited):
     row, token = invited
 
     with time_machine.travel(timezone.now() + datetime.timedelta(days=13, hours=23)):
-        account = services.claim(token=token, password=NEW_PASSWORD)
+        account = claims.claim(token=token, password=NEW_PASSWORD)
 
     assert _grantees(row) == [(account, row.workspace_id, "claim_link")]
 
@@ -134,7 +134,7 @@ def test_a_claim_leaves_the_proven_account_as_it_was(invited):
     owner = CreatorUserFactory(email="first@creator.test")
     Creator.objects.filter(pk=row.creator_id).update(user=owner)
 
-    account = services.claim(token=token, password=NEW_PASSWORD)
+    account = claims.claim(token=token, password=NEW_PASSWORD)
 
     assert _creator(row).user == owner
     assert _grantees(row) == [(account, row.workspace_id, "claim_link")]
@@ -145,7 +145,7 @@ def test_a_brand_account_cannot_claim_a_creator_profile(invited):
     marketer = UserFactory(email="marketer@brand.test")
 
     with pytest.raises(OutreachError) as excinfo:
-        services.claim(token=token, user=marketer)
+        claims.claim(token=token, user=marketer)
 
     assert excinfo.value.code == "claim_wrong_creator"
     assert _grantees(row) == []
@@ -156,7 +156,7 @@ def test_an_existing_account_for_the_e_mail_must_sign_in_first(invited):
     UserFactory(email="maya@creator.test", kind="creator")
 
     with pytest.raises(OutreachError) as excinfo:
-        services.claim(token=token, password=NEW_PASSWORD)
+        claims.claim(token=token, password=NEW_PASSWORD)
 
     assert excinfo.value.code == "account_exists"
     assert _grantees(row) == []
@@ -176,4 +176,4 @@ def test_a_weak_password_is_refused_with_the_reason(client, invited):
 def test_an_unknown_token_is_404(client):
     assert client.get(reverse("portal-outreach:claim-accept", args=["not-a-token"])).status_code == 404
     with pytest.raises(OutreachNotFoundError):
-        services.claim(token="not-a-token", password=PASSWORD)
+        claims.claim(token="not-a-token", password=PASSWORD)

@@ -11,7 +11,7 @@ from accounts.models import Workspace
 from accounts.tenancy import workspace_scope
 from accounts.tokens import token_sha256
 from campaigns.models import Collaboration
-from outreach import services
+from outreach import sending, services
 from outreach.errors import OutreachPermissionError
 from outreach.models import ClaimLink, Message, OutreachEmail
 
@@ -20,14 +20,14 @@ pytestmark = pytest.mark.django_db
 
 def _invite(workspace, by, collaborations, template=None):
     with workspace_scope(workspace):
-        return services.invite(collaborations=collaborations, by=by, template=template)
+        return sending.invite(collaborations=collaborations, by=by, template=template)
 
 
 def _send_queued(callbacks):
     """Run the sending the services enqueued, as the worker would: the task's own arguments."""
     for callback in callbacks:
         (email_id,) = callback.args  # ids only: no raw token in the task's arguments
-        services.send_outreach_email(email_id=email_id)
+        sending.send_outreach_email(email_id=email_id)
 
 
 def test_inviting_moves_the_row_and_e_mails_a_claim_link_from_the_default_text(
@@ -129,8 +129,8 @@ def test_the_e_mail_is_sent_once_even_when_the_task_runs_twice(
         _invite(workspace, manager, [row])
     (email_id,) = callbacks[0].args
 
-    assert services.send_outreach_email(email_id=email_id) is True
-    assert services.send_outreach_email(email_id=email_id) is False
+    assert sending.send_outreach_email(email_id=email_id) is True
+    assert sending.send_outreach_email(email_id=email_id) is False
     assert len(mail.outbox) == 1
 
 
@@ -172,7 +172,7 @@ def test_a_reminder_goes_to_invited_creators_only(
     closed = make_collaboration(handle="gone", email="gone@creator.test", stage="declined")
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks, workspace_scope(workspace):
-        result = services.send_reminder(collaborations=[invited, shortlisted, closed], by=manager)
+        result = sending.send_reminder(collaborations=[invited, shortlisted, closed], by=manager)
     _send_queued(callbacks)
 
     assert [(r.handle, r.ok) for r in result.rows] == [("waiting", True), ("notyet", False), ("gone", False)]

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 
 from accounts.tenancy import workspace_scope
-from outreach import services
+from outreach import sending, services
 from outreach.tasks import send_unread_notifications_task
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_invitations_are_not_e_mailed_twice_as_unread(workspace, manager, make_c
                                                       django_capture_on_commit_callbacks):  # fmt: skip
     row = make_collaboration(handle="fresh", email="fresh@creator.test")
     with _at(0), django_capture_on_commit_callbacks(execute=False), workspace_scope(workspace):
-        services.invite(collaborations=[row], by=manager)
+        sending.invite(collaborations=[row], by=manager)
     with _at(60):
         assert send_unread_notifications_task() == 0
 

@@ -22,12 +22,12 @@ from accounts.models import Role
 from accounts.tenancy import workspace_scope
 from analytics.scoring.services import score_index
 from campaigns.models import Collaboration
-from creators.importing.services import import_creators
+from creators.importing.pipeline import import_creators
 from creators.index.pulls import store_pulls
 from creators.index.snapshots import CreatorMetrics, ProfileSnapshot, VideoSnapshot
 from creators.models import Creator, CreatorList, CreatorListEntry, PortalGrant, Video, VideoStats
 from creators.models import WorkspaceCreatorContact as Contact
-from outreach import services as outreach
+from outreach import claims, sending
 from outreach.models import OutreachEmail
 from tests.campaigns.factories import CampaignFactory, CollaborationFactory
 from tests.factories import CreatorFactory, MembershipFactory, UserFactory, WorkspaceFactory
@@ -85,9 +85,9 @@ def world(tmp_path):
 def _invite(row, by) -> None:
     """Invite as the bulk table does, then send what it queued, as the worker would."""
     with workspace_scope(row.workspace):
-        result = outreach.invite(collaborations=[row], by=by)
+        result = sending.invite(collaborations=[row], by=by)
     for email in OutreachEmail.objects.with_scopes_disabled().filter(collaboration=row, sent_at__isnull=True):
-        outreach.send_outreach_email(email_id=email.pk)
+        sending.send_outreach_email(email_id=email.pk)
     return result
 
 
@@ -167,8 +167,8 @@ def test_the_attacker_s_claim_reaches_only_the_attacker_s_collaboration(world):
     links = {message.to[0]: re.search(r"/portal/claim/([A-Za-z0-9_-]+)/", message.body).group(1)
              for message in mail.outbox}  # fmt: skip
 
-    attacker = outreach.claim(token=links[ATTACKER], password="evil-but-long-enough-2026")
-    real = outreach.claim(token=links[REAL], password="maya-is-the-real-one-2026")  # not refused
+    attacker = claims.claim(token=links[ATTACKER], password="evil-but-long-enough-2026")
+    real = claims.claim(token=links[REAL], password="maya-is-the-real-one-2026")  # not refused
 
     seen = {}
     for account in (attacker, real):

@@ -11,8 +11,8 @@ from accounts.tenancy import workspace_scope
 from creators.importing.dry_run import DryRun, dry_run_import, read_file_preview, stored_values
 from creators.importing.files import ImportFileError
 from creators.importing.mapping import TARGET_FIELDS, Layout, RejectedRow, suggest_mapping
+from creators.importing.pipeline import DEFAULT_CHUNK_ROWS, ImportSummary, import_creators
 from creators.importing.rejects import write_rejects_csv
-from creators.importing.services import DEFAULT_CHUNK_ROWS, ImportSummary, import_creators
 from creators.importing.unmapped import describe_unmapped, unmapped_columns
 
 DRY_RUN_ROWS = 5

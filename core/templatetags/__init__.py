@@ -1,1 +1,0 @@
-"""Template tags every page can use."""
