@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import AuditEvent, Invitation, Membership, User, Workspace
+from accounts.models import (
+    AuditEvent,
+    Invitation,
+    Membership,
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+    User,
+    Workspace,
+)
 from core.admin import ReadOnlyAdminMixin
 
 
@@ -59,3 +68,27 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["action", "workspace"]
     search_fields = ["action", "target", "actor__email"]
     date_hierarchy = "created_at"
+
+
+# Notifications are evidence of what was sent and when: staff read them, the services write them.
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("recipient", "kind", "title", "workspace", "created_at", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("recipient__email", "title", "event_key")
+    list_select_related = ("recipient", "workspace")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "email_delivery")
+    list_filter = ("kind", "email_delivery")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+
+
+@admin.register(NotificationDigest)
+class NotificationDigestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "day", "sent_at", "notification_count")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)

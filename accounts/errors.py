@@ -13,6 +13,9 @@ class AccountErrorCode(StrEnum):
     CREATOR_ACCOUNT = "creator_account"
     NO_WORKSPACE = "no_workspace"
     BRANDING_INVALID = "branding_invalid"
+    # First-run setup: only while no account exists; afterwards the page is gone (404).
+    SETUP_CLOSED = "setup_closed"
+    INVALID_INPUT = "invalid_input"
     # Two-factor sign-in. The API answers TWO_FACTOR_REQUIRED (403) until the member's session is verified.
     TWO_FACTOR_REQUIRED = "two_factor_required"
     TWO_FACTOR_WRONG_CODE = "two_factor_wrong_code"

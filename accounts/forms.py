@@ -33,6 +33,38 @@ class WorkspaceForm(forms.Form):
     time_zone = forms.ChoiceField(choices=[(tz, tz) for tz in TIME_ZONES], initial="UTC")
 
 
+class NewWorkspaceForm(forms.Form):
+    """The "New workspace" page: the service checks the name and time zone again and derives the slug."""
+
+    name = forms.CharField(max_length=120, label="Workspace name", widget=forms.TextInput(attrs={"autofocus": True}))
+    time_zone = forms.ChoiceField(choices=[(tz, tz) for tz in TIME_ZONES], initial="UTC", label="Time zone")
+
+
+class FirstRunSetupForm(forms.Form):
+    """First-run setup: the owner's account and the first workspace. The service validates the password with
+    Django's validators (AUTH_PASSWORD_VALIDATORS) against the would-be account; the form checks the two match."""
+
+    full_name = forms.CharField(max_length=150, label="Your name")
+    email = forms.EmailField(label="E-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters, not only digits, not a common password, not like your name or e-mail.",
+    )
+    password_again = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    workspace_name = forms.CharField(
+        max_length=120, label="Workspace name", help_text="Your brand, or your first client's. You can add more later."
+    )
+    time_zone = forms.ChoiceField(choices=[(tz, tz) for tz in TIME_ZONES], initial="UTC", label="Time zone")
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password") and cleaned.get("password_again") != cleaned["password"]:
+            self.add_error("password_again", "The two passwords differ. Type the same password twice.")
+        return cleaned
+
+
 class BrandingForm(forms.Form):
     # Checked for real by accounts.branding in the service; the form only carries the input.
     brand_color = forms.CharField(max_length=20, required=False, label="Brand colour")

@@ -184,3 +184,104 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target}"
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about. The brand's kinds go to a workspace's managers and owners, the
+    creator's to the portal accounts that act for the creator with that workspace."""
+
+    # For the brand
+    CONTRACT_SIGNED = "contract_signed", "Contract signed"
+    DRAFT_SUBMITTED = "draft_submitted", "Draft submitted"
+    LIVE_LINK_POSTED = "live_link_posted", "Live link posted"
+    OPEN_CALL_APPLICATION = "open_call_application", "Open-call application"
+    SHIPPING_ADDRESS_GIVEN = "shipping_address_given", "Shipping address given"
+    MESSAGE_RECEIVED = "message_received", "Message received"
+    DISCLOSURE_MISSING = "disclosure_missing", "Disclosure missing"
+    USAGE_RIGHTS_EXPIRING = "usage_rights_expiring", "Usage rights expiring"
+    # For the creator
+    INVITATION = "invitation", "Invitation"
+    CONTRACT_TO_SIGN = "contract_to_sign", "Contract to sign"
+    REVIEW_DECISION = "review_decision", "Review decision"
+    BRIEF_CHANGED = "brief_changed", "Brief changed"
+    PAYOUT_RECORDED = "payout_recorded", "Payout recorded"
+    ADDRESS_NEEDED = "address_needed", "Address needed"
+
+
+class EmailDelivery(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately"
+    DAILY_DIGEST = "daily_digest", "Daily digest"
+    OFF = "off", "Off"
+
+
+class NotificationDigest(models.Model):
+    """One daily digest e-mail to one user: the row is claimed before the e-mail is sent, and the
+    (user, day) constraint is what makes a second run of the digest task that day send nothing."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # the UTC date of the run that sent it
+    sent_at = models.DateTimeField(default=timezone.now)
+    notification_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="notification_digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"digest for {self.user} on {self.day}"
+
+
+class Notification(models.Model):
+    """Something that happened that one user should hear of, in the workspace where it happened.
+
+    `event_key` names the event ("submission:123"); (recipient, kind, event_key) is unique, so an event
+    reported twice (a retried request, a re-run sweep) is one row and one e-mail. `email_delivery` is the
+    recipient's preference for the kind when the notification was made."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    event_key = models.CharField(max_length=120)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)  # a path on this site
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_delivery = models.CharField(max_length=16, choices=EmailDelivery.choices, default=EmailDelivery.IMMEDIATELY)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey(NotificationDigest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects: ClassVar["WorkspaceScopedManager[Self]"] = workspace_scoped_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "event_key"], name="notification_once_per_event"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "workspace"], condition=models.Q(read_at__isnull=True), name="notification_unread"
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(email_delivery="daily_digest", digest__isnull=True),
+                name="notification_digest_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient}: {self.title}"
+
+
+class NotificationPreference(TimeStampedModel):
+    """How one user wants to be e-mailed about one kind; a kind without a row uses its default
+    (`accounts.notifications.services.DEFAULT_DELIVERY`). The in-app list shows every kind regardless."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    email_delivery = models.CharField(max_length=16, choices=EmailDelivery.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} {self.email_delivery}"

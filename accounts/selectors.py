@@ -8,6 +8,12 @@ from accounts.models import AuditEvent, Invitation, Membership, Role, User, Work
 from accounts.tenancy import all_workspaces_unscoped
 
 
+def needs_first_run_setup() -> bool:
+    """Whether this installation has no account at all, so `/` offers the first-run setup. Any account
+    (a marketer, a creator, staff made with createsuperuser) closes it for good."""
+    return not User.objects.exists()
+
+
 def memberships_of_user_across_workspaces(*, user: User) -> list[Membership]:
     """The user's own memberships in every workspace: the one legitimate cross-workspace read,
     used to resolve and switch the current workspace."""

@@ -1,13 +1,17 @@
 """Writes for accounts and workspaces. Each service is one transaction; permission checks live
 here (not only in views) so the API and pages cannot disagree."""
 
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,7 +20,7 @@ from rest_framework.authtoken.models import Token
 from accounts import branding
 from accounts.errors import AccountError, AccountErrorCode, AccountPermissionError
 from accounts.models import AuditEvent, Invitation, Membership, Role, User, Workspace
-from accounts.selectors import has_two_factor, invitation_by_token_across_workspaces
+from accounts.selectors import has_two_factor, invitation_by_token_across_workspaces, needs_first_run_setup
 from accounts.tenancy import workspace_scope
 from accounts.tokens import derived_token, new_token, token_sha256
 from core.queue import enqueue_on_commit
@@ -45,16 +49,104 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def _workspace_field_errors(*, name: str, time_zone: str, name_field: str = "name") -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    max_length = Workspace._meta.get_field("name").max_length or 120
+    if not name.strip():
+        errors[name_field] = ["Give the workspace a name, e.g. your brand's."]
+    elif len(name.strip()) > max_length:
+        errors[name_field] = [f"At most {max_length} characters."]
+    if time_zone not in zoneinfo.available_timezones():
+        errors["time_zone"] = [f"{time_zone!r} is not a time zone this server knows."]
+    return errors
+
+
+def _insert_workspace(*, name: str, time_zone: str, slug: str | None) -> Workspace:
+    if slug:
+        return Workspace.objects.create(name=name, slug=slug, time_zone=time_zone)
+    # _unique_slug reads before it writes, so two workspaces of one name made at the same moment can pick
+    # the same slug; the unique constraint refuses the second, which takes the next free one. 3 tries: a
+    # fourth collision in a row would mean a flood of identical names, which should fail loudly.
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return Workspace.objects.create(name=name, slug=_unique_slug(name), time_zone=time_zone)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 @transaction.atomic
 def create_workspace(*, name: str, owner: User, time_zone: str = "UTC", slug: str | None = None) -> Workspace:
-    """Create a workspace with `owner` as its first owner."""
+    """Create a workspace with `owner` as its first owner (the "New workspace" page, first-run setup, the demo).
+    Any marketer may: an agency keeps one workspace per brand. Audited in the new workspace."""
     if owner.is_creator:
         raise AccountError("Creator accounts cannot own a workspace.", code=AccountErrorCode.CREATOR_ACCOUNT)
-    workspace = Workspace.objects.create(name=name.strip(), slug=slug or _unique_slug(name), time_zone=time_zone)
+    errors = _workspace_field_errors(name=name, time_zone=time_zone)
+    if errors:
+        raise AccountError(
+            "Check the workspace's name and time zone.", code=AccountErrorCode.INVALID_INPUT, fields=errors
+        )
+    workspace = _insert_workspace(name=name.strip(), time_zone=time_zone, slug=slug)
     with workspace_scope(workspace):
         Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
         record_audit_event(workspace=workspace, actor=owner, action="workspace.created", target=workspace.name)
     return workspace
+
+
+# pg_advisory_xact_lock's key for first-run setup ("CDSETUP" in ASCII): every setup takes the same one.
+FIRST_RUN_LOCK_KEY = 0x43_44_53_45_54_55_50
+
+
+@transaction.atomic
+def complete_first_run_setup(
+    *, email: str, full_name: str, password: str, workspace_name: str, time_zone: str = "UTC"
+) -> tuple[User, Workspace]:
+    """Create the installation's first account and its first workspace, which it owns.
+
+    Only while no account exists at all. Two setups racing (two tabs, two people at a fresh install) are
+    serialised by a transaction-scoped PostgreSQL advisory lock, and the check is made again inside it:
+    the second waits for the first to commit, then sees its account and is refused with SETUP_CLOSED (the
+    page answers 404). Every field is checked before the first write, and the account and the workspace are
+    one transaction, so bad input leaves no account without a workspace. The account is also staff and
+    superuser: whoever installs CreatorDesk administers it (Django admin still asks for a second factor).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FIRST_RUN_LOCK_KEY])
+    if not needs_first_run_setup():
+        raise AccountError("This installation is already set up.", code=AccountErrorCode.SETUP_CLOSED)
+    email, full_name = email.strip().lower(), full_name.strip()
+    errors = _account_field_errors(email=email, full_name=full_name, password=password)
+    errors.update(_workspace_field_errors(name=workspace_name, time_zone=time_zone, name_field="workspace_name"))
+    if errors:
+        raise AccountError("Check the highlighted fields.", code=AccountErrorCode.INVALID_INPUT, fields=errors)
+    owner = User.objects.create_user(
+        email, password, full_name=full_name, kind=User.Kind.MARKETER, is_staff=True, is_superuser=True
+    )
+    workspace = create_workspace(name=workspace_name, owner=owner, time_zone=time_zone)
+    with workspace_scope(workspace):
+        record_audit_event(workspace=workspace, actor=owner, action="installation.set_up", target=owner.email)
+    return owner, workspace
+
+
+def _account_field_errors(*, email: str, full_name: str, password: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ["Enter a valid e-mail address."]
+    max_length = User._meta.get_field("full_name").max_length or 150
+    if not full_name:
+        errors["full_name"] = ["Enter your name: teammates and creators see it."]
+    elif len(full_name) > max_length:
+        errors["full_name"] = [f"At most {max_length} characters."]
+    try:
+        # With the would-be account, so the similarity check compares the password to the e-mail and name.
+        password_validation.validate_password(password, user=User(email=email, full_name=full_name))
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    return errors
 
 
 @transaction.atomic

@@ -36,6 +36,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("setup/", views.first_run_setup, name="setup"),  # public only while no account exists, then 404
+    path("workspaces/new/", views.workspace_create, name="workspace-create"),
     path("workspaces/switch/", views.switch_workspace, name="workspace-switch"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/branding/", views.settings_branding, name="settings-branding"),

@@ -6,15 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.access import WorkspaceRequest, dashboard_view
+from accounts.access import WorkspaceRequest, dashboard_view, redirect_to_two_factor, two_factor_step
 from accounts.branding import brand_for
-from accounts.errors import AccountError
+from accounts.errors import AccountError, AccountErrorCode
 from accounts.forms import (
     BrandingForm,
+    FirstRunSetupForm,
     InvitationForm,
+    NewWorkspaceForm,
     RegisterFromInvitationForm,
     RoleForm,
     SwitchWorkspaceForm,
@@ -27,9 +30,16 @@ from core.errors import ApplicationError
 from core.forms import add_form_errors
 
 
-@login_required
 def home(request: WorkspaceRequest) -> HttpResponse:
-    """The dashboard overview. Creators land in the portal instead."""
+    """The dashboard overview. Creators land in the portal instead; on a fresh install (no account at all)
+    the first visitor is offered the setup page."""
+    if not request.user.is_authenticated and selectors.needs_first_run_setup():
+        return redirect("setup")
+    return _signed_in_home(request)
+
+
+@login_required
+def _signed_in_home(request: WorkspaceRequest) -> HttpResponse:
     if request.user.is_creator:
         return redirect("portal:home")
     return _overview(request)
@@ -44,6 +54,63 @@ def _overview(request: WorkspaceRequest) -> HttpResponse:
         "audit_events": selectors.list_audit_events(workspace=workspace, limit=8),
     }
     return render(request, "accounts/overview.html", context)
+
+
+@never_cache
+def first_run_setup(request: HttpRequest) -> HttpResponse:
+    """Public while the installation has no account: create the owner and the first workspace, sign in.
+    Gone (404) once any account exists, also for a POST that lost a race with another setup."""
+    if not selectors.needs_first_run_setup():
+        raise Http404
+    form = FirstRunSetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            owner, workspace = services.complete_first_run_setup(
+                email=data["email"],
+                full_name=data["full_name"],
+                password=data["password"],
+                workspace_name=data["workspace_name"],
+                time_zone=data["time_zone"],
+            )
+        except AccountError as exc:
+            if exc.code == AccountErrorCode.SETUP_CLOSED:
+                raise Http404 from exc
+            add_form_errors(form, exc)
+        else:
+            login(request, owner, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_WORKSPACE_KEY] = workspace.slug
+            messages.success(request, f"Welcome, {owner.display_name}: {workspace.name} is ready.")
+            return redirect("home")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/first_run_setup.html", {"form": form}, status=status)
+
+
+@login_required
+def workspace_create(request: WorkspaceRequest) -> HttpResponse:
+    """A marketer opens another workspace (an agency, one per brand), owns it and switches to it. Open to
+    marketers with no workspace too; creators have no dashboard (404)."""
+    if request.user.is_creator:
+        raise Http404
+    owed = two_factor_step(user=request.user, workspace=request.workspace)
+    if owed is not None:
+        return redirect_to_two_factor(request, owed)
+    # The current workspace's time zone is the likeliest for the next brand of the same team.
+    initial = {"time_zone": request.workspace.time_zone} if request.workspace else {}
+    form = NewWorkspaceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workspace = services.create_workspace(
+                name=form.cleaned_data["name"], owner=request.user, time_zone=form.cleaned_data["time_zone"]
+            )
+        except ApplicationError as exc:
+            add_form_errors(form, exc)
+        else:
+            request.session[SESSION_WORKSPACE_KEY] = workspace.slug
+            messages.success(request, f"{workspace.name} is ready, and you are its owner. Invite your team next.")
+            return redirect("home")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/workspace_new.html", {"form": form}, status=status)
 
 
 @login_required

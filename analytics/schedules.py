@@ -38,6 +38,7 @@ def install_schedules() -> list[str]:
         ("Write recorded clicks", "analytics.tasks.flush_clicks_task", {"interval": _every(5)}),
         ("Warn before usage rights expire", "briefs.tasks.warn_all_expiring_rights_task", {"crontab": _daily(7)}),
         ("E-mail unread messages", "outreach.tasks.send_unread_notifications_task", {"interval": _every(300)}),
+        ("E-mail notification digests", "accounts.tasks.send_notification_digests_task", {"crontab": _daily(8)}),
         ("Wipe old order webhook bodies", "analytics.tasks.purge_webhook_bodies_task", {"crontab": _daily(4, 30)}),
         # An owner's new time zone moves every day boundary: the figures are counted again within minutes.
         ("Recount days after a zone change", "analytics.tasks.recount_changed_zones_task", {"interval": _every(300)}),

@@ -33,6 +33,8 @@ from bench.workers import run_worker
 
 CREATORS = int(os.environ.get("BENCH_DISCOVERY_CREATORS", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_DISCOVERY_REQUESTS", "100"))  # timed requests per query
+# Only these query shapes (comma-separated names of _queries), e.g. "default,your_score"; all when empty.
+ONLY = [name for name in os.environ.get("BENCH_DISCOVERY_ONLY", "").split(",") if name]
 WARMUP = 10
 TARGET_P95_MS = 50.0
 TARGET_DB_RATIO = 2.0
@@ -85,6 +87,8 @@ def _queries(shortlist_id: int, workspace_id: int) -> dict[str, tuple[dict[str, 
     audience_where = "(a.countries -> 'US') >= '50' AND (a.genders -> 'female') >= '60'"
     # The count finds its candidates through the coarse share tags' GIN index; the JSON comparison decides.
     audience_tags = "creator_audience_share_tags(a.countries, a.genders, a.age_buckets) @> '{c:US:50,g:FEMALE:60}'"
+    micro_c = "c.follower_count >= 10000 AND c.follower_count < 100000"
+    your_scores = "creators_workspacecreatorscore w JOIN creators_creator c ON c.id = w.creator_id"
     on_list = (
         f"EXISTS (SELECT 1 FROM creators_creatorlistentry e WHERE e.creator_list_id = {shortlist_id} "
         "AND e.creator_id = c.id)"
@@ -152,6 +156,28 @@ def _queries(shortlist_id: int, workspace_id: int) -> dict[str, tuple[dict[str, 
                 _count(on_list, source="creators_creator c"),
             ],
         ),
+        # "Your score": the workspace's own scores walked by their index (workspace, score DESC, creator),
+        # joined to the creator rows; first whether the workspace has any (else it is the global sort).
+        "your_score": (
+            {"ordering": "-your_score"},
+            [
+                f"SELECT 1 FROM creators_workspacecreatorscore WHERE workspace_id = {workspace_id} LIMIT 1",
+                _page(f"w.workspace_id = {workspace_id}", "w.score DESC, w.creator_id", source=your_scores),
+                ESTIMATE_SQL,
+            ],
+        ),
+        "your_score_tier_country": (
+            {"tier": "micro", "country": "US", "ordering": "-your_score"},
+            [
+                f"SELECT 1 FROM creators_workspacecreatorscore WHERE workspace_id = {workspace_id} LIMIT 1",
+                _page(
+                    f"w.workspace_id = {workspace_id} AND {micro_c} AND c.country = 'US'",
+                    "w.score DESC, w.creator_id",
+                    source=your_scores,
+                ),
+                _estimate(f"{micro} AND country = 'US'"),
+            ],
+        ),
         "deep_page": (
             {"ordering": "-followers", "page": "200", "page_size": "50"},
             [
@@ -201,6 +227,8 @@ def run(ctx: Any) -> list[dict[str, Any]]:
 def _worker(out_path: str) -> None:
     import django
 
+    # Eleven shapes of 110 requests each pass the API's default 1,000 calls an hour per token.
+    os.environ.setdefault("API_RATE_PER_TOKEN", "100000/hour")
     django.setup()
     from django.core.management import call_command
 
@@ -216,6 +244,8 @@ def _worker(out_path: str) -> None:
     failures: list[str] = []
     with psycopg.connect(database_url, autocommit=True) as raw:
         for name, (params, sql) in _queries(shortlist_id, workspace_id).items():
+            if ONLY and name not in ONLY:
+                continue
             result = _measure(name, params, sql, token=token, raw=raw)
             figures.extend(result["figures"])
             failures.extend(result["failures"])
@@ -266,7 +296,23 @@ def _member_token() -> tuple[str, int, int]:
                     [workspace.pk],
                 )
                 cursor.execute("ANALYZE creators_workspacecreatorcontact")
+            _fill_your_scores(cursor, workspace.pk)
     return token.key, shortlist.pk, workspace.pk
+
+
+def _fill_your_scores(cursor: Any, workspace_id: int) -> None:
+    """The workspace's own score of every scored creator, once. The generated components carry no tier
+    percentiles to recompute them from, so the scores are spread by a multiplicative hash of the id (an
+    order unlike the global score's, so the sort walks its own index); what is measured is the read."""
+    cursor.execute("SELECT 1 FROM creators_workspacecreatorscore WHERE workspace_id = %s LIMIT 1", [workspace_id])
+    if cursor.fetchone():
+        return
+    cursor.execute(
+        "INSERT INTO creators_workspacecreatorscore (workspace_id, creator_id, score) "
+        "SELECT %s, id, ((id * 2654435761) %% 10000) / 100.0 FROM creators_creator WHERE score IS NOT NULL",
+        [workspace_id],
+    )
+    cursor.execute("VACUUM (ANALYZE) creators_workspacecreatorscore")
 
 
 class _QueryLog:

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from briefs.models import Brief, Contract, ContractTemplate, ContractVersion, RightsExpiryWarning, SignatureEvent
+from briefs.models import (
+    Brief,
+    CalendarFeed,
+    Contract,
+    ContractTemplate,
+    ContractVersion,
+    RightsExpiryWarning,
+    SignatureEvent,
+)
 from core.admin import ReadOnlyAdminMixin
 
 
@@ -48,3 +56,12 @@ class ContractAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class RightsExpiryWarningAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["deliverable", "kind", "expires_on", "created_at", "workspace"]
     list_filter = ["kind", "workspace"]
+
+
+# Only the token's digest is stored; staff see who has a feed and may delete one to revoke it.
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ("user", "workspace", "created_at")
+    search_fields = ("user__email",)
+    list_select_related = ("user", "workspace")
+    readonly_fields = ("token_sha256",)

@@ -3,8 +3,9 @@ a new version, so every creator can see what they agreed to and what changed sin
 
 from django.db import models
 
-from accounts.models import User
+from accounts.models import User, Workspace
 from campaigns.models import Campaign, Collaboration, Deliverable
+from core.models import TimeStampedModel
 from creators.models import WorkspaceOwned
 
 
@@ -214,3 +215,32 @@ class RightsExpiryWarning(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of deliverable {self.deliverable_id} expire {self.expires_on}"
+
+
+class CalendarFeed(TimeStampedModel):
+    """A user's private calendar feed: the URL carries a random token, and only its SHA-256 is stored here.
+
+    A marketer's feed shows one workspace (the one they were in when they made it) and stops working when
+    they leave it; a creator's (workspace empty) shows their own collaborations across every brand that
+    granted them, through the portal's scope. One feed per user and workspace: making a new URL replaces
+    the hash, so the old URL answers 404 from then on. Owned by the user, not a workspace, so it has no
+    scoped manager: the feed itself is looked up by its hash across workspaces, as invitations are."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        constraints = [
+            # NULLS NOT DISTINCT: a creator (no workspace) has one feed too.
+            models.UniqueConstraint(
+                fields=["user", "workspace"], nulls_distinct=False, name="calendarfeed_one_per_user_workspace"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(token_sha256__regex=r"^[0-9a-f]{64}$"),  # noqa: S106 - a pattern, not a secret
+                name="calendarfeed_token_sha256",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user} ({self.workspace or 'portal'})"

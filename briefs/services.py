@@ -4,14 +4,16 @@ with the campaign locked, so two managers publishing at once get versions n and 
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import NotificationKind, User
 from accounts.selectors import has_workspace_role
 from accounts.services import record_audit_event
 from briefs.models import Brief
 from campaigns import pipeline
 from campaigns.models import Campaign, Collaboration
+from campaigns.notices import tell_creator
 from campaigns.pipeline import Stage
 from core.errors import ApplicationError, PermissionDeniedError
 from outreach.models import Message
@@ -72,8 +74,12 @@ def _tell_creators(*, brief: Brief, changed: list[str], by: User) -> None:
         if brief.version > 1
         else "The brief is published: read it before you start."
     )
-    for collaboration in Collaboration.objects.filter(campaign_id=brief.campaign_id, stage__in=BRIEF_FOLLOWERS):
+    followers = Collaboration.objects.filter(campaign_id=brief.campaign_id, stage__in=BRIEF_FOLLOWERS)
+    url = reverse("portal-briefs:campaign-brief", kwargs={"campaign_pk": brief.campaign_id})
+    for collaboration in followers.select_related("workspace", "campaign", "creator"):
         record_event(collaboration=collaboration, kind=Message.Kind.BRIEF_CHANGE, body=summary, by=by)
+        tell_creator(collaboration=collaboration, kind=NotificationKind.BRIEF_CHANGED, event_key=f"brief:{brief.pk}",
+                     title=f"{collaboration.campaign.name}: brief v{brief.version}", body=summary, url=url)  # fmt: skip
 
 
 def changed_fields(before: Brief | None, after: Brief) -> list[str]:

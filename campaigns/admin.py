@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from campaigns.models import (
     Campaign,
+    CampaignStatusChange,
     Collaboration,
     CollaborationTransition,
     Deliverable,
@@ -103,3 +104,11 @@ class OpenCallApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["handle", "open_call", "email", "created_at", "workspace"]
     list_filter = ["workspace"]
     search_fields = ["handle", "email"]
+
+
+@admin.register(CampaignStatusChange)
+class CampaignStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("campaign", "from_status", "to_status", "by", "created_at")
+    list_filter = ("to_status",)
+    search_fields = ("campaign__name",)
+    list_select_related = ("campaign", "by")

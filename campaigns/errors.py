@@ -10,6 +10,7 @@ class CampaignErrorCode(StrEnum):
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
     WORKSPACE_MISMATCH = "workspace_mismatch"
     STAGE_LOCKED = "stage_locked"
+    ARCHIVED = "archived"
 
 
 class CampaignError(ApplicationError):

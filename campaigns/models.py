@@ -19,20 +19,28 @@ MONEY_MAX_DIGITS = 14  # up to 999,999,999,999.99: any campaign budget, in any c
 MONEY_DECIMAL_PLACES = 2
 
 
+class CampaignObjective(models.TextChoices):
+    """What a campaign is judged on (reports: awareness by views, CPM and reach; engagement by engagement
+    rate and CPE; traffic by clicks, CPC and CTR; sales by orders, ROAS and CPA)."""
+
+    AWARENESS = "awareness", "Awareness"
+    ENGAGEMENT = "engagement", "Engagement"
+    TRAFFIC = "traffic", "Traffic"
+    SALES = "sales", "Sales"
+
+
 class Campaign(WorkspaceOwned):
     """A brand's campaign: what it wants (objective, KPIs), for whom (target audience), and what it may
     spend (budget, in one currency).
 
-    `target_audience` is `{"age_buckets": [...], "genders": [...], "countries": [...], "niches": [...]}`,
-    matched against creators' audience profiles for fit; `kpis` is `[{"metric": ..., "target": "<decimal>"}]`.
-    Both are validated by the services."""
+    `target_audience` is `{"niches": [...], "countries": [...], "languages": [...], "tiers": [...],
+    "age_buckets": [...], "genders": [...]}` (every part optional), matched against creators and their
+    audience profiles; `kpis` is `[{"metric": ..., "target": "<decimal>", "deadline": "YYYY-MM-DD"}]`
+    (deadline optional). Both are validated by the services. `status` changes only through
+    `services.change_campaign_status`, which writes a `CampaignStatusChange` each time."""
 
     Status = CampaignStatus
-
-    class Objective(models.TextChoices):
-        AWARENESS = "awareness", "Awareness"
-        SIGNUPS = "signups", "Sign-ups"
-        SALES = "sales", "Sales"
+    Objective = CampaignObjective
 
     name = models.CharField(max_length=150)
     objective = models.CharField(max_length=16, choices=Objective.choices)
@@ -51,6 +59,10 @@ class Campaign(WorkspaceOwned):
         constraints = [
             models.CheckConstraint(condition=Q(budget__gte=0), name="campaign_budget_non_negative"),
             models.CheckConstraint(
+                condition=Q(objective__in=CampaignObjective.values), name="campaign_objective_known"
+            ),
+            models.CheckConstraint(condition=Q(status__in=CampaignStatus.values), name="campaign_status_known"),
+            models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
                 | Q(end_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
@@ -61,6 +73,28 @@ class Campaign(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CampaignStatusChange(WorkspaceOwned):
+    """Append-only: one row per status move of a campaign (who, when, from, to), the campaign page's
+    history. Nothing updates or deletes these rows; the audit log has the same move as `campaign.status_changed`."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=CampaignStatus.choices)
+    to_status = models.CharField(max_length=16, choices=CampaignStatus.choices)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")), name="campaign_status_change_changes"
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "-created_at"], name="campaign_status_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.from_status} → {self.to_status}"
 
 
 class Collaboration(WorkspaceOwned):

@@ -11,11 +11,12 @@ from django.db import models, transaction
 from django.utils import timezone
 from djmoney.money import Money
 
-from accounts.models import User
+from accounts.models import NotificationKind, User
 from accounts.services import record_audit_event
 from campaigns import checks, pipeline
 from campaigns.errors import CampaignError, CampaignErrorCode
 from campaigns.models import Collaboration, Deliverable, Payout, Shipment
+from campaigns.notices import tell_creator
 
 # --- Deliverables, shipments, payouts -----------------------------------------------------------
 
@@ -89,6 +90,9 @@ def create_shipment(*, collaboration: Collaboration, by: User, description: str 
         target=str(collaboration),
         data={"shipment_id": shipment.pk},
     )
+    tell_creator(collaboration=collaboration, kind=NotificationKind.ADDRESS_NEEDED, event_key=f"shipment:{shipment.pk}",
+                 title=f"{collaboration.workspace.name} wants to send you a product: give your address",
+                 body=description)  # fmt: skip
     return shipment
 
 
@@ -187,6 +191,10 @@ def record_payout(
             "status": payout.status,
         },
     )
+    state = "paid" if payout.status == Payout.Status.PAID else "recorded as due"
+    tell_creator(collaboration=collaboration, kind=NotificationKind.PAYOUT_RECORDED, event_key=f"payout:{payout.pk}",
+                 title=f"{payout.get_kind_display()} of {money.amount} {money.currency.code} {state}",
+                 body=f"{collaboration.campaign.name}{f' · {reference}' if reference else ''}")  # fmt: skip
     return payout
 
 

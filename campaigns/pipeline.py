@@ -78,21 +78,57 @@ class CampaignStatus(TextChoices):
     ACTIVE = "active", "Active"
     PAUSED = "paused", "Paused"
     COMPLETED = "completed", "Completed"
+    ARCHIVED = "archived", "Archived"
 
 
-# A campaign goes live once, may pause and resume, and ends for good.
+# A campaign goes live once, may pause and resume, ends for good, and is then put away::
+#
+#     draft     -> active
+#     active    -> paused | completed
+#     paused    -> active | completed
+#     completed -> archived
+#     archived: terminal (read only; duplicate it to run it again)
 CAMPAIGN_STATUS_TRANSITIONS: dict[CampaignStatus, frozenset[CampaignStatus]] = {
     CampaignStatus.DRAFT: frozenset({CampaignStatus.ACTIVE}),
     CampaignStatus.ACTIVE: frozenset({CampaignStatus.PAUSED, CampaignStatus.COMPLETED}),
     CampaignStatus.PAUSED: frozenset({CampaignStatus.ACTIVE, CampaignStatus.COMPLETED}),
-    CampaignStatus.COMPLETED: frozenset(),
+    CampaignStatus.COMPLETED: frozenset({CampaignStatus.ARCHIVED}),
+    CampaignStatus.ARCHIVED: frozenset(),
 }
+
+# Settings (name, budget, dates, KPIs, audience) stay editable until the campaign is archived.
+CAMPAIGN_EDITABLE_STATUSES: frozenset[CampaignStatus] = frozenset(CampaignStatus) - {CampaignStatus.ARCHIVED}
+
+# What the button of each move says; "active" reads differently from a draft and from a pause.
+_STATUS_MOVE_LABELS: dict[tuple[CampaignStatus, CampaignStatus], str] = {
+    (CampaignStatus.DRAFT, CampaignStatus.ACTIVE): "Activate",
+    (CampaignStatus.PAUSED, CampaignStatus.ACTIVE): "Resume",
+}
+_STATUS_TARGET_LABELS: dict[CampaignStatus, str] = {
+    CampaignStatus.PAUSED: "Pause",
+    CampaignStatus.COMPLETED: "Complete",
+    CampaignStatus.ARCHIVED: "Archive",
+}
+
+
+def allowed_next_statuses(status: str) -> list[CampaignStatus]:
+    """The statuses a campaign in `status` may move to, in life-cycle order (empty when archived or unknown)."""
+    if status not in CampaignStatus.values:
+        return []
+    order = list(CampaignStatus)
+    return sorted(CAMPAIGN_STATUS_TRANSITIONS[CampaignStatus(status)], key=order.index)
 
 
 def is_allowed_status_change(from_status: str, to_status: str) -> bool:
     if from_status not in CampaignStatus.values or to_status not in CampaignStatus.values:
         return False
     return CampaignStatus(to_status) in CAMPAIGN_STATUS_TRANSITIONS[CampaignStatus(from_status)]
+
+
+def status_move_label(from_status: str, to_status: str) -> str:
+    """The verb on the button of an allowed move: Activate, Pause, Resume, Complete, Archive."""
+    source, target = CampaignStatus(from_status), CampaignStatus(to_status)
+    return _STATUS_MOVE_LABELS.get((source, target)) or _STATUS_TARGET_LABELS.get(target) or target.label
 
 
 def _check_tables_are_complete() -> None:

@@ -28,6 +28,7 @@ from campaigns.models import (
     MONEY_DECIMAL_PLACES,
     MONEY_MAX_DIGITS,
     Campaign,
+    CampaignStatusChange,
     Collaboration,
     CollaborationTransition,
     Payout,
@@ -113,6 +114,15 @@ def collaboration_history(*, collaboration: Collaboration) -> QuerySet[Collabora
         CollaborationTransition.objects.filter(collaboration=collaboration, workspace_id=collaboration.workspace_id)
         .select_related("by")
         .order_by("created_at", "pk")
+    )
+
+
+def campaign_status_history(*, campaign: Campaign) -> QuerySet[CampaignStatusChange]:
+    """Every status move of a campaign, newest first, with who made it."""
+    return (
+        CampaignStatusChange.objects.filter(campaign=campaign, workspace_id=campaign.workspace_id)
+        .select_related("by")
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -6,7 +6,11 @@ app_name = "campaigns"
 
 urlpatterns = [
     path("", views.campaign_list, name="campaign-list"),
+    path("new/", views.campaign_create, name="campaign-create"),
     path("<int:campaign_pk>/", views.campaign_detail, name="campaign-detail"),
+    path("<int:campaign_pk>/edit/", views.campaign_edit, name="campaign-edit"),
+    path("<int:campaign_pk>/status/", views.campaign_status, name="campaign-status"),
+    path("<int:campaign_pk>/duplicate/", views.campaign_duplicate, name="campaign-duplicate"),
     path("<int:campaign_pk>/shortlist/", views.campaign_shortlist, name="campaign-shortlist"),
     path("collaborations/<int:collaboration_pk>/", views.collaboration_detail, name="collaboration-detail"),
     path("collaborations/<int:collaboration_pk>/move/", views.collaboration_move, name="collaboration-move"),

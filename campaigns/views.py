@@ -1,5 +1,6 @@
-"""Campaign pages: the list with spend against budget, creation, and a campaign's pipeline board where
-collaborations move stage by stage (htmx), with recommendations and the budget split by tier."""
+"""Campaign pages: the list with spend against budget, creating and editing a campaign (settings, KPIs,
+target audience), its life cycle (status buttons, history, duplicate), and a campaign's pipeline board
+where collaborations move stage by stage (htmx), with recommendations and the budget split by tier."""
 
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import WorkspaceRequest, can_write, dashboard_view
+from accounts.models import Role
 from campaigns import pipeline, selectors, services
 from campaigns.collaborations import move_collaboration, shortlist_creators
 from campaigns.deliverables import services as deliverable_services
@@ -18,7 +20,17 @@ from campaigns.deliverables.disclosure import DisclosureStatus, disclosure_statu
 from campaigns.deliverables.files import submission_file_response
 from campaigns.deliverables.forms import MarkShippedForm, ReviewForm, SparkAdsCodeForm
 from campaigns.errors import CampaignError, CampaignErrorCode
-from campaigns.forms import CampaignForm, CompensationForm, DeliverableForm, MoveForm, PayoutForm
+from campaigns.forms import (
+    KPI_LABELS,
+    CampaignForm,
+    CampaignSettingsForm,
+    CompensationForm,
+    DeliverableForm,
+    MoveForm,
+    PayoutForm,
+    StatusForm,
+    kpi_formset,
+)
 from campaigns.models import (
     Campaign,
     Collaboration,
@@ -27,7 +39,14 @@ from campaigns.models import (
     ReviewComment,
     Shipment,
 )
-from campaigns.pipeline import Stage, allowed_next_stages
+from campaigns.pipeline import (
+    CAMPAIGN_EDITABLE_STATUSES,
+    CampaignStatus,
+    Stage,
+    allowed_next_stages,
+    allowed_next_statuses,
+    status_move_label,
+)
 from campaigns.recommendations import recommendations
 from core.errors import ApplicationError
 from core.forms import add_form_errors
@@ -82,6 +101,38 @@ def _board_context(request: WorkspaceRequest, campaign: Campaign) -> dict[str, o
     }
 
 
+def _lifecycle_context(request: WorkspaceRequest, campaign: Campaign) -> dict[str, Any]:
+    """The campaign page's life cycle: the allowed next moves as buttons, the history of moves, and the
+    plan the edit page sets (dates, KPI targets, target audience)."""
+    return {
+        "status_moves": [
+            (status.value, status_move_label(campaign.status, status))
+            for status in allowed_next_statuses(campaign.status)
+        ],
+        "status_history": selectors.campaign_status_history(campaign=campaign),
+        "is_editable": campaign.status in CAMPAIGN_EDITABLE_STATUSES,
+        "kpi_rows": [
+            (KPI_LABELS.get(kpi.get("metric"), kpi.get("metric")), kpi.get("target"), kpi.get("deadline"))
+            for kpi in campaign.kpis or []
+        ],
+        "audience_rows": [
+            (label, ", ".join(campaign.target_audience[key]))
+            for key, label in AUDIENCE_LABELS
+            if (campaign.target_audience or {}).get(key)
+        ],
+    }
+
+
+AUDIENCE_LABELS = [
+    ("niches", "Niches"),
+    ("countries", "Countries"),
+    ("languages", "Languages"),
+    ("tiers", "Tiers"),
+    ("age_buckets", "Ages"),
+    ("genders", "Genders"),
+]
+
+
 @dashboard_view()
 def campaign_detail(request: WorkspaceRequest, campaign_pk: int) -> HttpResponse:
     campaign = selectors.get_campaign(workspace=request.workspace, pk=campaign_pk)
@@ -90,6 +141,7 @@ def campaign_detail(request: WorkspaceRequest, campaign_pk: int) -> HttpResponse
     allocation = selectors.budget_allocation_by_tier(campaign=campaign)
     context = {
         **_board_context(request, campaign),
+        **_lifecycle_context(request, campaign),
         "allocation": allocation,
         "allocation_labels": [a.tier for a in allocation],
         "allocation_values": [float(a.committed) for a in allocation],
@@ -100,6 +152,117 @@ def campaign_detail(request: WorkspaceRequest, campaign_pk: int) -> HttpResponse
         ),
     }
     return render(request, "campaigns/campaign_detail.html", context)
+
+
+# --- Creating, editing, moving and duplicating a campaign ----------------------------------------
+
+
+def _settings_error(exc: ApplicationError, form: forms.Form) -> list[str]:
+    """Put a service's refusal beside the field it names; returns the KPI messages (shown by the KPI rows)."""
+    kpi_errors: list[str] = []
+    for field, field_messages in (exc.fields or {}).items():
+        for message in field_messages:
+            if field == "kpis":
+                kpi_errors.append(message)
+            else:
+                name = "currency" if field == "budget_currency" else field
+                form.add_error(name if name in form.fields else None, message)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+    return kpi_errors
+
+
+def _settings_page(
+    request: WorkspaceRequest, *, campaign: Campaign | None, form: CampaignSettingsForm, kpis: Any, **extra: Any
+) -> HttpResponse:
+    context = {"campaign": campaign, "form": form, "kpi_formset": kpis, "kpi_errors": [], **extra}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "campaigns/campaign_form.html", context, status=status)
+
+
+@dashboard_view(at_least=Role.MANAGER)
+def campaign_create(request: WorkspaceRequest) -> HttpResponse:
+    """The full create page: the basics, KPIs and target audience (the list page has a short form)."""
+    if request.method != "POST":
+        form = CampaignSettingsForm(initial={"currency": "USD", "objective": Campaign.Objective.AWARENESS})
+        return _settings_page(request, campaign=None, form=form, kpis=kpi_formset())
+    form, kpis = CampaignSettingsForm(request.POST), kpi_formset(request.POST)
+    kpi_errors: list[str] = []
+    if form.is_valid() and kpis.is_valid():
+        try:
+            campaign = services.create_campaign(
+                workspace=request.workspace, by=request.user, kpis=kpis.kpis(), **form.service_arguments()
+            )
+        except ApplicationError as exc:
+            kpi_errors = _settings_error(exc, form)
+        else:
+            messages.success(request, f"{campaign.name} created as a draft. Activate it when it is ready.")
+            return redirect("campaigns:campaign-detail", campaign_pk=campaign.pk)
+    return _settings_page(request, campaign=None, form=form, kpis=kpis, kpi_errors=kpi_errors)
+
+
+@dashboard_view(at_least=Role.MANAGER)
+def campaign_edit(request: WorkspaceRequest, campaign_pk: int) -> HttpResponse:
+    """Edit a campaign's name, objective, budget, dates, KPIs and target audience; nothing is written
+    unless the whole page is valid (the service checks it in one transaction)."""
+    campaign = get_object_or_404(Campaign.objects.filter(workspace=request.workspace), pk=campaign_pk)
+    extra = {"is_editable": campaign.status in CAMPAIGN_EDITABLE_STATUSES}
+    if request.method != "POST":
+        form = CampaignSettingsForm(initial=CampaignSettingsForm.initial_for(campaign))
+        return _settings_page(request, campaign=campaign, form=form, kpis=kpi_formset(kpis=campaign.kpis), **extra)
+    form = CampaignSettingsForm(request.POST, initial=CampaignSettingsForm.initial_for(campaign))
+    kpis = kpi_formset(request.POST, kpis=campaign.kpis)
+    kpi_errors: list[str] = []
+    if form.is_valid() and kpis.is_valid():
+        try:
+            services.update_campaign(campaign=campaign, by=request.user, kpis=kpis.kpis(), **form.service_arguments())
+        except ApplicationError as exc:
+            kpi_errors = _settings_error(exc, form)
+        else:
+            messages.success(request, "Campaign saved.")
+            return redirect("campaigns:campaign-detail", campaign_pk=campaign.pk)
+    return _settings_page(request, campaign=campaign, form=form, kpis=kpis, kpi_errors=kpi_errors, **extra)
+
+
+STATUS_DONE = {
+    CampaignStatus.ACTIVE: "is active",
+    CampaignStatus.PAUSED: "is paused",
+    CampaignStatus.COMPLETED: "is completed",
+    CampaignStatus.ARCHIVED: "is archived: it is read only now, and can be duplicated",
+}
+
+
+@require_POST
+@dashboard_view()
+def campaign_status(request: WorkspaceRequest, campaign_pk: int) -> HttpResponse:
+    """One move of the life cycle (the buttons on the campaign page); a refused move is a message."""
+    campaign = get_object_or_404(Campaign.objects.filter(workspace=request.workspace), pk=campaign_pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status to move the campaign to.")
+    else:
+        try:
+            change = services.change_campaign_status(
+                campaign=campaign, by=request.user, to_status=form.cleaned_data["to_status"]
+            )
+            messages.success(request, f"{campaign.name} {STATUS_DONE[CampaignStatus(change.to_status)]}.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return redirect("campaigns:campaign-detail", campaign_pk=campaign.pk)
+
+
+@require_POST
+@dashboard_view()
+def campaign_duplicate(request: WorkspaceRequest, campaign_pk: int) -> HttpResponse:
+    """Copy the campaign's settings into a new draft, then open its edit page to set the new dates."""
+    campaign = get_object_or_404(Campaign.objects.filter(workspace=request.workspace), pk=campaign_pk)
+    try:
+        copy = services.duplicate_campaign(campaign=campaign, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("campaigns:campaign-detail", campaign_pk=campaign.pk)
+    messages.success(request, f"{copy.name} created as a draft, without creators or dates. Set its dates here.")
+    return redirect("campaigns:campaign-edit", campaign_pk=copy.pk)
 
 
 @require_POST

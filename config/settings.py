@@ -367,6 +367,9 @@ IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=10_000)
 # Public forms: tries per client (IP) per hour, counted in Redis across web processes.
 OPEN_CALL_TRIES_PER_HOUR = env.int("OPEN_CALL_TRIES_PER_HOUR", default=10)  # per open call
 VERIFY_TRIES_PER_HOUR = env.int("VERIFY_TRIES_PER_HOUR", default=30)
+# Calendar feed fetches per client: apps poll every 15 minutes to a few hours, so 120 is generous for a
+# few subscribers behind one address and far too few to guess a 256-bit token.
+CALENDAR_FEED_TRIES_PER_HOUR = env.int("CALENDAR_FEED_TRIES_PER_HOUR", default=120)
 # Password-reset requests per client IP and, separately, per e-mail address: each one sends an e-mail.
 PASSWORD_RESET_TRIES_PER_HOUR = env.int("PASSWORD_RESET_TRIES_PER_HOUR", default=5)
 # Creators' draft uploads (video, image, PDF): the largest file accepted; allow it at the proxy too.

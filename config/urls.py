@@ -10,6 +10,7 @@ from django.urls import include, path
 
 from analytics.orders.webhooks import order_webhook
 from analytics.tracking.redirect import tracking_redirect
+from briefs.calendar.views import calendar_feed
 from campaigns.open_calls import urls as open_call_urls
 from core.views import healthz, healthz_live
 
@@ -28,10 +29,14 @@ urlpatterns = [
     path("apply/", include((open_call_urls.public_urlpatterns, "apply"))),  # public: open calls
     path("contracts/", include("briefs.contracts.verify_urls")),  # public: verify a signed contract PDF
     path("library/", include("briefs.library.urls")),  # approved content and its usage rights
+    path("calendar/", include("briefs.calendar.urls")),  # due dates, shipments, contract deadlines; feed URLs
+    path("search/", include("campaigns.search.urls")),  # the top bar's search: creators, campaigns, people
+    path("ical/<str:token>.ics", calendar_feed, name="calendar-feed"),  # public: the token is the credential
     path("reports/", include("reports.urls")),  # campaign reports, the program view, report settings
     path("tracking/", include("analytics.tracking.urls")),  # tracking links and verified domains
     path("orders/", include("analytics.orders.urls")),  # store connections, attribution, order imports
     path("r/<str:token>", tracking_redirect, name="tracking-redirect"),  # public: the click redirect
     path("hooks/orders/<slug:workspace_slug>/", order_webhook, name="order-webhook"),  # public: HMAC-signed
+    path("notifications/", include("accounts.notifications.urls")),  # the bell, the list, e-mail preferences
     path("", include("accounts.urls")),  # sign-in, the dashboard, settings, members, invitations
 ]

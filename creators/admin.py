@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
 from creators.index import provenance
 from creators.models import (
     AudienceProfile,
@@ -25,6 +26,8 @@ from creators.models import (
     Video,
     VideoStats,
     WorkspaceCreatorContact,
+    WorkspaceCreatorScore,
+    WorkspaceScoring,
 )
 
 
@@ -220,3 +223,19 @@ class BrandSafetyHitAdmin(WorkspaceOwnedAdmin):
     list_filter = ["workspace", "field"]
     search_fields = ["creator__handle", "term"]
     raw_id_fields = ["creator", "video"]
+
+
+# Both are derived from a workspace's scoring settings by the recompute task: staff read them, never edit.
+@admin.register(WorkspaceScoring)
+class WorkspaceScoringAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("workspace", "objective", "done_through_id", "finished_at")
+    search_fields = ("workspace__name", "workspace__slug")
+    list_select_related = ("workspace",)
+
+
+@admin.register(WorkspaceCreatorScore)
+class WorkspaceCreatorScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("workspace", "creator", "score")
+    search_fields = ("creator__handle", "workspace__slug")
+    list_select_related = ("workspace", "creator")
+    show_full_result_count = False  # a workspace can hold a score for every creator of the index

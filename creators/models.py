@@ -313,6 +313,37 @@ class WorkspaceOwned(TimeStampedModel):
         abstract = True
 
 
+class WorkspaceScoring(WorkspaceOwned):
+    """The weights a workspace's own scores (WorkspaceCreatorScore) are computed with, copied from its
+    scoring settings by analytics, and how far the chunked recompute has got (creators.index.workspace_scores)."""
+
+    objective = models.CharField(max_length=40)
+    weights = models.JSONField(default=dict)  # every objective's effective weights: {"awareness": {...}, ...}
+    done_through_id = models.BigIntegerField(default=0)  # creators up to this id are computed with `weights`
+    finished_at = models.DateTimeField(null=True, blank=True)  # the last complete recompute
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace"], name="workspacescoring_unique")]
+
+
+class WorkspaceCreatorScore(models.Model):
+    """A creator's score under its workspace's objective and weights, for discovery's "Your score" sort:
+    one row per scored creator, walked by (workspace, score DESC, creator) like the global score's index."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="workspace_scores")
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+
+    objects: ClassVar["WorkspaceScopedManager[Self]"] = workspace_scoped_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "creator"], name="workspacecreatorscore_unique")]
+        indexes = [models.Index("workspace", models.F("score").desc(), "creator", name="workspacescore_rank_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.creator_id} in workspace {self.workspace_id}: {self.score}"
+
+
 class CreatorNote(WorkspaceOwned):
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -2,6 +2,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from creators.importing import services as importing
+from creators.index import workspace_scores
 
 
 # acks_late: a worker that dies mid-import leaves the message to be re-delivered, and the job resumes
@@ -23,3 +24,18 @@ def run_import_job_task(import_job_id: int) -> None:
 @shared_task(acks_late=True)
 def purge_import_files_task() -> int:
     return importing.purge_import_files()
+
+
+# Chunked and resumable (creators.index.workspace_scores): a retry or a second message continues from
+# the last committed chunk; 1M creators take well under the limits below.
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=25 * 60,
+    time_limit=30 * 60,
+)
+def recompute_workspace_scores_task(workspace_id: int) -> None:
+    workspace_scores.recompute_workspace_scores(workspace_id=workspace_id)

@@ -6,7 +6,11 @@ name from `MERGE_FIELDS` and nothing else; values are substituted in one pass, s
 looks like a placeholder (a creator called "{{ claim_link }}") is inserted as written, never expanded."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from campaigns.models import Collaboration
 
 MERGE_FIELDS: dict[str, str] = {
     "creator_name": "The creator's display name (or @handle when they have none)",
@@ -16,7 +20,15 @@ MERGE_FIELDS: dict[str, str] = {
     "sender_name": "The name of the teammate sending the e-mail",
     "claim_link": "The invitation link: claims a portal account, or opens the portal once they have one",
     "portal_link": "The collaboration's page in the creator portal",
+    "tracking_link": "The creator's tracking link for this campaign (empty until you generate links)",
+    "promo_code": "The creator's promo code for this campaign (empty until you generate codes)",
 }
+# Fields whose values belong to a higher layer (analytics owns links and codes, and outreach may not
+# import it): that layer registers one function per field at start-up (`register_merge_source`, from
+# its AppConfig.ready). Briefs, above outreach, reads them through `registered_values` too.
+REGISTERED_FIELDS = ("tracking_link", "promo_code")
+MergeSource = Callable[["Collaboration"], str]
+_SOURCES: dict[str, MergeSource] = {}
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # Anything else that looks like template syntax: a filter, a tag, a comment, an unclosed brace pair.
@@ -30,7 +42,26 @@ SAMPLE_VALUES: dict[str, str] = {
     "sender_name": "Sam from Glow Co.",
     "claim_link": "https://creatordesk.example/portal/claim/…",
     "portal_link": "https://creatordesk.example/portal/messages/…",
+    "tracking_link": "https://creatordesk.example/r/Xy7…",
+    "promo_code": "MAYA15-7KQ2",
 }
+
+
+def register_merge_source(name: str, source: MergeSource) -> None:
+    """Let `source(collaboration)` supply the value of the merge field `name`, one of REGISTERED_FIELDS.
+    Registering the same function again is a no-op (ready() may run twice); another function for a
+    field that has one, or a field outside the list, is a programming error."""
+    if name not in REGISTERED_FIELDS:
+        raise ValueError(f"{name!r} is not a registered merge field; add it to REGISTERED_FIELDS first.")
+    if _SOURCES.get(name, source) is not source:
+        raise ValueError(f"The merge field {name!r} already has a source.")
+    _SOURCES[name] = source
+
+
+def registered_values(*, collaboration: "Collaboration") -> dict[str, str]:
+    """Every registered field's value for `collaboration`: "" where no source is registered or the
+    source has nothing yet (no link generated), so a template naming it renders, never fails."""
+    return {name: (_SOURCES[name](collaboration) if name in _SOURCES else "") or "" for name in REGISTERED_FIELDS}
 
 
 def template_errors(text: str) -> list[str]:

@@ -23,12 +23,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import User, Workspace
+from accounts.models import NotificationKind, User, Workspace
 from accounts.services import record_audit_event
 from accounts.tenancy import workspace_scope
 from accounts.tokens import derived_token, new_token, token_sha256
 from campaigns.collaborations import move_collaboration
 from campaigns.models import Collaboration
+from campaigns.notices import tell_creator
 from campaigns.pipeline import Stage
 from core.errors import ApplicationError
 from core.queue import enqueue_on_commit
@@ -118,6 +119,7 @@ def _merge_values(*, collaboration: Collaboration, by: User, claim_link: str) ->
         "sender_name": by.display_name,
         "claim_link": claim_link,
         "portal_link": emails.portal_thread_url(collaboration.pk),
+        **merge.registered_values(collaboration=collaboration),  # tracking_link, promo_code: "" until generated
     }
 
 
@@ -217,6 +219,8 @@ def invite(
             moved = move_collaboration(collaboration=collaboration, to_stage=Stage.INVITED, by=by,
                                        note="Invited by e-mail")  # fmt: skip
             _queue_email(kind=OutreachEmail.Kind.INVITATION, collaboration=moved, text=text, by=by, to=to)
+            tell_creator(collaboration=moved, kind=NotificationKind.INVITATION, event_key=f"invitation:{moved.pk}",
+                         title=f"{workspace.name} invited you to {moved.campaign.name}")  # fmt: skip
             return f"Invitation sent to {to}."  # the contact e-mail, or "their portal account"
 
         result = _run_rows(rows, invite_one)

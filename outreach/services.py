@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Membership, User, Workspace
+from accounts.models import Membership, NotificationKind, User, Workspace
 from accounts.selectors import has_workspace_role
 from accounts.services import record_audit_event
 from accounts.tenancy import workspace_scope
 from campaigns.models import Collaboration, ReviewComment
+from campaigns.notices import tell_brand
 from outreach import merge, selectors
 from outreach.defaults import DEFAULT_TEXTS
 from outreach.errors import OutreachError, OutreachErrorCode, OutreachNotFoundError, OutreachPermissionError
@@ -118,6 +119,10 @@ def post_message(*, collaboration: Collaboration, by: User, body: str) -> Messag
             target=str(collaboration),
             data={"collaboration_id": collaboration.pk, "message_id": message.pk, "side": side},
         )
+        if side == Side.CREATOR:
+            tell_brand(collaboration=collaboration, kind=NotificationKind.MESSAGE_RECEIVED, body=body,
+                       event_key=f"message:{message.pk}",
+                       title=f"@{collaboration.creator.handle} wrote to you")  # fmt: skip
     return message
 
 

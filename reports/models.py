@@ -30,6 +30,14 @@ class ReportSettings(WorkspaceOwned):
     stop_cpa_above = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     min_spend = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("100.00"))
     min_days_live = models.PositiveSmallIntegerField(default=7)
+    # The other objectives' lines, on a cost per unit (docs/metrics.md, "Verdicts"): scale at or under the
+    # first, stop above the second. Defaults are a typical TikTok micro-creator program's costs.
+    awareness_scale_cpm_at_most = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("5.00"))
+    awareness_stop_cpm_above = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("15.00"))
+    engagement_scale_cpe_at_most = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.10"))
+    engagement_stop_cpe_above = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.50"))
+    traffic_scale_cpc_at_most = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.50"))
+    traffic_stop_cpc_above = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("2.00"))
 
     class Meta:
         verbose_name_plural = "report settings"
@@ -55,6 +63,17 @@ class ReportSettings(WorkspaceOwned):
             models.CheckConstraint(
                 condition=Q(stop_cpa_above__isnull=True) | Q(stop_cpa_above__gt=0),
                 name="report_settings_stop_cpa_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    awareness_scale_cpm_at_most__gt=0,
+                    engagement_scale_cpe_at_most__gt=0,
+                    traffic_scale_cpc_at_most__gt=0,
+                    awareness_stop_cpm_above__gte=models.F("awareness_scale_cpm_at_most"),
+                    engagement_stop_cpe_above__gte=models.F("engagement_scale_cpe_at_most"),
+                    traffic_stop_cpc_above__gte=models.F("traffic_scale_cpc_at_most"),
+                ),
+                name="report_settings_cost_lines_ordered",
             ),
         ]
 

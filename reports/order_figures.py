@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from accounts.models import Workspace
 from analytics.models import AttributionDailyRollup, AttributionRule
@@ -38,6 +38,8 @@ class OrderFigures:
 class OrderTotals:
     by_collaboration: dict[int, OrderFigures] = field(default_factory=dict)
     by_day: dict[datetime.date, OrderFigures] = field(default_factory=dict)
+    # The previous period of the same length, when the figures were read for a range.
+    previous_by_collaboration: dict[int, OrderFigures] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -74,33 +76,52 @@ def order_totals(
     currency: str,
     campaign_id: int | None = None,
     with_days: bool = False,
+    days: tuple[datetime.date, datetime.date] | None = None,
+    previous_days: tuple[datetime.date, datetime.date] | None = None,
 ) -> OrderTotals:
     """Per collaboration (and per day of the workspace's time zone when `with_days`), the attributed
-    figures in `currency`, for one campaign or the whole workspace. Two queries at most."""
+    figures in `currency`, for one campaign or the whole workspace, over the days `days` (both ends
+    included; None: all) and, per collaboration, over `previous_days` in the same query. Two queries at
+    most."""
     rollups = AttributionDailyRollup.objects.filter(workspace=workspace, rule=rule, revenue_currency=currency)
     if campaign_id is not None:
         rollups = rollups.filter(collaboration__campaign_id=campaign_id)
     else:
         rollups = rollups.filter(collaboration__campaign__budget_currency=currency)
-    sums = {
-        "orders_sum": Sum("orders"),
-        "revenue_sum": Sum("revenue"),
-        "new_customers_sum": Sum("new_customers"),
-        "refunds_sum": Sum("refunds"),
-    }
-    by_collaboration = {
-        row["collaboration_id"]: _figures(row) for row in rollups.order_by().values("collaboration_id").annotate(**sums)
-    }
+    current = Q(day__range=days) if days else Q()
+    previous = Q(day__range=previous_days) if previous_days else None
+    if days and previous_days:
+        rollups = rollups.filter(day__range=(min(days[0], previous_days[0]), max(days[1], previous_days[1])))
+    elif days:
+        rollups = rollups.filter(current)
+    sums = _sums("", current)
+    if previous is not None:
+        sums |= _sums("previous_", previous)
+    by_collaboration, previous_by_collaboration = {}, {}
+    for row in rollups.order_by().values("collaboration_id").annotate(**sums):
+        by_collaboration[row["collaboration_id"]] = _figures(row)
+        if previous is not None:
+            previous_by_collaboration[row["collaboration_id"]] = _figures(row, prefix="previous_")
     by_day = {}
     if with_days:
-        by_day = {row["day"]: _figures(row) for row in rollups.order_by().values("day").annotate(**sums)}
-    return OrderTotals(by_collaboration=by_collaboration, by_day=by_day)
+        in_days = rollups.filter(current) if previous is not None else rollups
+        by_day = {row["day"]: _figures(row) for row in in_days.order_by().values("day").annotate(**_sums("", Q()))}
+    return OrderTotals(
+        by_collaboration=by_collaboration, by_day=by_day, previous_by_collaboration=previous_by_collaboration
+    )
 
 
-def _figures(row: Any) -> OrderFigures:  # a values() row: the sums by their annotation names
+def _sums(prefix: str, condition: Q) -> dict[str, Any]:
+    return {
+        f"{prefix}{name}_sum": Sum(name, filter=condition or None)
+        for name in ("orders", "revenue", "new_customers", "refunds")
+    }
+
+
+def _figures(row: Any, *, prefix: str = "") -> OrderFigures:  # a values() row: sums by annotation names
     return OrderFigures(
-        orders=row["orders_sum"] or ZERO,
-        revenue=row["revenue_sum"] or ZERO,
-        new_customers=row["new_customers_sum"] or ZERO,
-        refunds=row["refunds_sum"] or ZERO,
+        orders=row[f"{prefix}orders_sum"] or ZERO,
+        revenue=row[f"{prefix}revenue_sum"] or ZERO,
+        new_customers=row[f"{prefix}new_customers_sum"] or ZERO,
+        refunds=row[f"{prefix}refunds_sum"] or ZERO,
     )

@@ -14,8 +14,9 @@ from decimal import Decimal
 from fpdf import FPDF
 
 from core.pdf_fonts import printable, use_unicode_font
-from reports.selectors import CampaignReport
-from reports.tables import creator_table
+from reports.figures import Headline
+from reports.selectors import CampaignReport, ProgramView
+from reports.tables import Table, creator_table, program_tables
 
 PRODUCER = "CreatorDesk"
 INK = (17, 24, 39)
@@ -223,18 +224,109 @@ def _table(pdf: FPDF, report: CampaignReport) -> None:
             pdf.multi_cell(0, 4, line, new_x="LMARGIN", new_y="NEXT")
 
 
-def render_campaign_report_pdf(report: CampaignReport, *, generated_at: datetime.datetime, time_zone: str) -> bytes:
-    campaign = report.campaign
-    totals = report.totals
+def _headline_text(headline: Headline) -> str:
+    value = headline.value
+    if value is None:
+        return "-"
+    if headline.kind == "money":
+        return _money(Decimal(value))
+    if headline.kind == "ratio":
+        return f"{Decimal(value) * 100:.2f} %"
+    if headline.kind == "multiple":
+        return f"{Decimal(value):.2f}x"
+    return _count(value)
+
+
+def _headline_tiles(pdf: FPDF, headlines: Sequence[Headline], *, compared: bool) -> None:
+    """The headline figures as tiles; with a previous period, each label carries the change."""
+    tiles = []
+    for headline in headlines:
+        label = headline.label
+        if compared:
+            change = "new" if headline.change is None else f"{headline.change * 100:+.0f} %"
+            label = f"{label} ({change} vs previous)"
+        tiles.append((label, _headline_text(headline)))
+    _tiles(pdf, tiles)
+
+
+def _start(title: str, generated_at: datetime.datetime) -> FPDF:
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_creation_date(generated_at.astimezone(datetime.UTC))
     pdf.set_producer(PRODUCER)
     pdf.set_creator(PRODUCER)
-    pdf.set_title(printable(f"{campaign.name} - campaign report"))
+    pdf.set_title(printable(title))
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.set_margins(14, 14, 14)
     use_unicode_font(pdf)
     pdf.add_page()
+    return pdf
+
+
+def _segment_table(pdf: FPDF, table: Table) -> None:
+    """A program table (campaigns, tiers, niches) with the columns that fit a landscape page."""
+    keys = ("label", "creators", "spend", "views", "clicks", "orders", "revenue", "cpm", "cpc", "cpa", "roas")
+    columns = [column for column in table.columns if column.key in keys]
+    widths = {column.key: (60 if column.key == "label" else 19) for column in columns}
+    pdf.set_font(style="B", size=10)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 7, printable(table.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(style="B", size=6.5)
+    pdf.set_fill_color(243, 244, 246)
+    pdf.set_text_color(*MUTED)
+    for column in columns:
+        align = "L" if column.kind == "text" else "R"
+        pdf.cell(
+            widths[column.key], 6, _clip(pdf, printable(column.header), widths[column.key]), fill=True, align=align
+        )
+    pdf.ln()
+    pdf.set_font(style="", size=7)
+    pdf.set_text_color(*INK)
+    for row in table.rows:
+        if pdf.get_y() > pdf.h - 22:
+            pdf.add_page()
+        for column in columns:
+            text = _clip(pdf, _cell(column.value(row), column.kind), widths[column.key] - 1)
+            pdf.cell(widths[column.key], 5.5, text, align="L" if column.kind == "text" else "R")
+        pdf.ln()
+    pdf.ln(4)
+
+
+def render_program_pdf(view: ProgramView, *, generated_at: datetime.datetime, time_zone: str) -> bytes:
+    """The program view as a PDF: its headline figures (against the previous period when it has a
+    range), then campaigns, tiers and niches as tables."""
+    pdf = _start("Program report", generated_at)
+    pdf.set_font(style="B", size=18)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 9, "Program report", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(style="", size=8.5)
+    pdf.set_text_color(*MUTED)
+    period = view.report_range
+    compared = f" · compared with {period.previous_label}" if view.previous_totals is not None else ""
+    pdf.cell(
+        0, 5,
+        printable(
+            f"{period.label}{compared} · attribution: {view.attribution.label} · days in {time_zone} · "
+            f"money in {view.currency} · generated {generated_at:%Y-%m-%d %H:%M} UTC"
+        ),
+        new_x="LMARGIN", new_y="NEXT",
+    )  # fmt: skip
+    pdf.ln(4)
+    _headline_tiles(pdf, view.headlines, compared=view.previous_totals is not None)
+    pdf.ln(2)
+    if not view.rows:
+        pdf.set_font(style="", size=9)
+        pdf.cell(0, 6, "No report yet: reports fill in once a campaign has contracted creators.")
+        return bytes(pdf.output())
+    tables = program_tables(view)
+    for name in ("campaigns", "tiers", "niches"):
+        _segment_table(pdf, tables[name])
+    return bytes(pdf.output())
+
+
+def render_campaign_report_pdf(report: CampaignReport, *, generated_at: datetime.datetime, time_zone: str) -> bytes:
+    campaign = report.campaign
+    totals = report.totals
+    pdf = _start(f"{campaign.name} - campaign report", generated_at)
 
     pdf.set_font(style="B", size=18)
     pdf.set_text_color(*INK)
@@ -250,6 +342,8 @@ def render_campaign_report_pdf(report: CampaignReport, *, generated_at: datetime
         5,
         printable(
             f"Campaign report · {campaign.get_objective_display()} · {dates or 'no dates'} · "
+            f"{report.report_range.label}"
+            f"{f' vs {report.report_range.previous_label}' if report.previous_totals is not None else ''} · "
             f"attribution: {attribution} · days in {time_zone} · money in {report.currency} · "
             f"generated {generated_at:%Y-%m-%d %H:%M} UTC"
         ),
@@ -257,6 +351,7 @@ def render_campaign_report_pdf(report: CampaignReport, *, generated_at: datetime
         new_y="NEXT",
     )
     pdf.ln(4)
+    _headline_tiles(pdf, report.headlines, compared=report.previous_totals is not None)
     used = report.budget_used
     _tiles(
         pdf,

@@ -1,10 +1,12 @@
-"""Reads for reports: a campaign's report and the program view across campaigns.
+"""Reads for reports: a campaign's report and the program view across campaigns, over all time or a
+range compared with the previous period of the same length (reports.ranges).
 
-Each report costs a constant number of queries whatever the number of creators: one for the
-collaborations (payouts, shipments and first live date as subqueries), one for their videos' latest
-stats, one or two over the click rollups, at most two over the attribution rollups, and the settings.
-Clicks and orders come from daily rollups maintained by workers, never from raw events, so a campaign
-with millions of clicks reads a few thousand rows (bench/bench_reports.py).
+Each report costs a constant number of queries whatever the number of creators and whatever the range:
+one for the collaborations (payouts, shipments and first live date as subqueries), one for their videos'
+counts, one or two over the click rollups, at most two over the attribution rollups, and the settings
+(reports.sources says how a range and its previous period share each query). Clicks and orders come from
+daily rollups maintained by workers, never from raw events, so a campaign with millions of clicks reads
+a few thousand rows (bench/bench_reports.py).
 
 Money is never summed across currencies: a report reads one currency (the campaign's budget currency,
 or the one the program view is set to); payouts in any other currency are left out and flagged."""
@@ -12,155 +14,29 @@ or the one the program view is set to); payouts in any other currency are left o
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (
-    Count,
-    DateTimeField,
-    DecimalField,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce
-from django.utils import timezone
-
 from accounts.models import Workspace
-from analytics.models import ClickDailyRollup
-from campaigns.models import (
-    MONEY_DECIMAL_PLACES,
-    MONEY_MAX_DIGITS,
-    Campaign,
-    Collaboration,
-    Deliverable,
-    Payout,
-    Shipment,
-)
+from campaigns.models import Campaign, Collaboration
 from campaigns.pipeline import Stage
 from creators.models import Niche
-from creators.selectors import tier_of
-from reports import metrics
+from reports import metrics, sources
+from reports.figures import CreatorRow, DayPoint, Figures, Headline, headlines, objective_headlines
 from reports.models import ReportSettings
-from reports.order_figures import AttributionChoice, OrderFigures, attribution_choice, order_totals
+from reports.order_figures import AttributionChoice, OrderFigures, OrderTotals, attribution_choice, order_totals
+from reports.ranges import ReportRange, reporting_today
 from reports.settings import emv_values, report_settings_for, verdict_thresholds
 
 ZERO = Decimal(0)
+ALL_TIME = ReportRange("all")
 # Collaborations that were booked: their creators are in the report even before any cost or click.
 BOOKED_STAGES = frozenset({Stage.CONTRACTED, Stage.CONTENT_IN_REVIEW, Stage.APPROVED, Stage.LIVE, Stage.PAID})
-# A shipment's product has left the warehouse once shipped; a returned one was sent too.
-SENT_SHIPMENTS = (Shipment.Status.SHIPPED, Shipment.Status.DELIVERED, Shipment.Status.RETURNED)
 # "unknown": creators whose follower count is not known (NULL), a segment of their own, listed last.
 TIER_ORDER = ("nano", "micro", "macro", "mega", "unknown")
-
-_MONEY_SUM = DecimalField(max_digits=MONEY_MAX_DIGITS + 4, decimal_places=MONEY_DECIMAL_PLACES)  # room for sums
-
-
-@dataclass
-class Figures:
-    """Raw counts and money of one creator, campaign, tier or niche; the metrics derive from them."""
-
-    spend: Decimal = ZERO
-    views: int = 0
-    likes: int = 0
-    comments: int = 0
-    shares: int = 0
-    saves: int = 0
-    posts: int = 0
-    clicks: int = 0
-    unique_clicks: int = 0
-    orders: Decimal = ZERO
-    revenue: Decimal = ZERO
-    new_customers: Decimal = ZERO
-    refunds: Decimal = ZERO
-    emv: Decimal = ZERO
-
-    def add(self, other: Figures) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    @property
-    def engagements(self) -> int:
-        return metrics.engagements(likes=self.likes, comments=self.comments, shares=self.shares, saves=self.saves)
-
-    @property
-    def cpm(self) -> Decimal | None:
-        return metrics.cpm(spend=self.spend, views=self.views)
-
-    @property
-    def cpe(self) -> Decimal | None:
-        return metrics.cpe(spend=self.spend, engagements=self.engagements)
-
-    @property
-    def cpc(self) -> Decimal | None:
-        return metrics.cpc(spend=self.spend, clicks=self.clicks)
-
-    @property
-    def cpa(self) -> Decimal | None:
-        return metrics.cpa(spend=self.spend, orders=self.orders)
-
-    @property
-    def cac(self) -> Decimal | None:
-        return metrics.cac(spend=self.spend, new_customers=self.new_customers)
-
-    @property
-    def roas(self) -> Decimal | None:
-        return metrics.roas(revenue=self.revenue, spend=self.spend)
-
-    @property
-    def ctr(self) -> Decimal | None:
-        return metrics.ctr(clicks=self.clicks, views=self.views)
-
-    @property
-    def engagement_rate(self) -> Decimal | None:
-        return metrics.engagement_rate(engagements=self.engagements, views=self.views)
-
-
-@dataclass
-class CreatorRow(Figures):
-    """One collaboration in a report, with what it cost and what it brought."""
-
-    collaboration_id: int = 0
-    creator_id: int = 0
-    handle: str = ""
-    follower_count: int | None = None  # None: unknown
-    niches: list[str] = field(default_factory=list)
-    stage: str = ""
-    stage_label: str = ""
-    compensation: str = ""
-    campaign_id: int = 0
-    campaign_name: str = ""
-    campaign_date: datetime.date | None = None
-    fee: Decimal | None = None
-    payouts: Decimal = ZERO
-    shipments: int = 0
-    has_other_currency: bool = False
-    days_live: int | None = None
-    verdict: metrics.VerdictResult | None = None
-
-    @property
-    def tier(self) -> str:
-        return tier_of(self.follower_count)
-
-    def figures(self) -> Figures:
-        return Figures(**{name: getattr(self, name) for name in Figures.__dataclass_fields__})
-
-
-@dataclass(frozen=True)
-class DayPoint:
-    day: datetime.date
-    clicks: int
-    unique_clicks: int
-    orders: Decimal
-    revenue: Decimal
+PROGRAM_HEADLINES = ("spend", "views", "clicks", "orders", "revenue", "roas")
 
 
 @dataclass
@@ -173,6 +49,17 @@ class CampaignReport:
     totals: Figures
     days: list[DayPoint]
     emv_applies: bool  # the settings' values are in the campaign's currency
+    report_range: ReportRange = ALL_TIME
+    previous_totals: Figures | None = None  # over the previous period; None for all time
+
+    @property
+    def objective(self) -> metrics.Objective:
+        return metrics.objective_of(self.campaign.objective)
+
+    @property
+    def headlines(self) -> list[Headline]:
+        """The objective's figures, each compared with the previous period when there is one."""
+        return objective_headlines(self.campaign.objective, self.totals, self.previous_totals)
 
     @property
     def budget(self) -> Decimal:
@@ -199,134 +86,62 @@ class CampaignReport:
         return counts
 
 
-# --- Reading the rows ------------------------------------------------------------------------------
+def campaign_window(
+    campaign: Campaign, *, workspace: Workspace, today: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The days a campaign's spend is spread over in a range: its start date (or the day it was created)
+    to its end date (or today while it has none)."""
+    start = campaign.start_date or sources.local_day(campaign.created_at, workspace)
+    end = campaign.end_date or today
+    return start, max(start, end)
 
 
-def _collaborations(*, workspace: Workspace, currency: str, campaign: Campaign | None) -> QuerySet[Collaboration]:
-    payouts = (
-        Payout.objects.filter(collaboration=OuterRef("pk"), amount_currency=OuterRef("campaign__budget_currency"))
-        .exclude(status=Payout.Status.CANCELLED)
-        .order_by()
-        .values("collaboration")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    other_currency_payouts = (
-        Payout.objects.filter(collaboration=OuterRef("pk"))
-        .exclude(status=Payout.Status.CANCELLED)
-        .exclude(amount_currency=OuterRef("campaign__budget_currency"))
-        .order_by()
-        .values("collaboration")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    shipments = (
-        Shipment.objects.filter(collaboration=OuterRef("pk"), status__in=SENT_SHIPMENTS)
-        .order_by()
-        .values("collaboration")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    first_live = (
-        Deliverable.objects.filter(collaboration=OuterRef("pk"), live_at__isnull=False)
-        .order_by()
-        .values("collaboration")
-        .annotate(first=Min("live_at"))
-        .values("first")
-    )
-    collaborations = Collaboration.objects.filter(workspace=workspace, campaign__budget_currency=currency)
-    if campaign is not None:
-        collaborations = collaborations.filter(campaign=campaign)
-    return (
-        collaborations.select_related("creator", "campaign")
-        .annotate(
-            payouts_total=Subquery(payouts, output_field=_MONEY_SUM),
-            other_currency_payouts=Coalesce(
-                Subquery(other_currency_payouts, output_field=IntegerField()), Value(0), output_field=IntegerField()
-            ),
-            shipments_sent=Coalesce(
-                Subquery(shipments, output_field=IntegerField()), Value(0), output_field=IntegerField()
-            ),
-            first_live_at=Subquery(first_live, output_field=DateTimeField()),
-        )
-        .order_by("campaign__start_date", "campaign__created_at", "campaign_id", "creator__handle", "pk")
+def _orders(
+    *, workspace: Workspace, rule: str, currency: str, campaign: Campaign | None, report_range: ReportRange
+) -> OrderTotals:
+    ranged = not report_range.is_all_time
+    return order_totals(
+        workspace=workspace,
+        rule=rule,
+        currency=currency,
+        campaign_id=campaign.pk if campaign is not None else None,
+        with_days=campaign is not None,
+        days=(report_range.start, report_range.end) if ranged else None,  # type: ignore[arg-type]
+        previous_days=(report_range.previous_start, report_range.previous_end) if ranged else None,  # type: ignore[arg-type]
     )
 
 
-def _campaign_filter(prefix: str, *, currency: str, campaign: Campaign | None) -> Q:
-    if campaign is not None:
-        return Q(**{f"{prefix}campaign": campaign})
-    return Q(**{f"{prefix}campaign__budget_currency": currency})
-
-
-def _video_stats(
-    *, workspace: Workspace, currency: str, campaign: Campaign | None
-) -> dict[int, tuple[int, int, int, int, int, int]]:
-    """(views, likes, comments, shares, saves, posts) per collaboration from its live videos' latest
-    stats; a video linked to two deliverables counts once."""
-    rows = (
-        Deliverable.objects.filter(
-            _campaign_filter("collaboration__", currency=currency, campaign=campaign),
-            workspace=workspace,
-            video__isnull=False,
-        )
-        .order_by()
-        .values_list(
-            "collaboration_id",
-            "video_id",
-            "video__views",
-            "video__likes",
-            "video__comments",
-            "video__shares",
-            "video__saves",
-        )
-        .distinct()
+def _period_figures(
+    *,
+    spend: Decimal,
+    videos: sources.VideoCounts,
+    clicks: tuple[int, int],
+    orders: OrderFigures,
+    followers: int | None,
+    values: metrics.EmvValues | None,
+) -> Figures:
+    figures = Figures(
+        spend=spend,
+        views=videos.views,
+        reach=(followers or 0) if videos.views else 0,
+        likes=videos.likes,
+        comments=videos.comments,
+        shares=videos.shares,
+        saves=videos.saves,
+        posts=videos.posts,
+        clicks=clicks[0],
+        unique_clicks=clicks[1],
+        orders=orders.orders,
+        revenue=orders.revenue,
+        new_customers=orders.new_customers,
+        refunds=orders.refunds,
     )
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
-    for collaboration_id, _video_id, *counts in rows:
-        figures = totals[collaboration_id]
-        for index, count in enumerate(counts):
-            figures[index] += count or 0
-        figures[5] += 1
-    return {key: (v[0], v[1], v[2], v[3], v[4], v[5]) for key, v in totals.items()}
-
-
-def _clicks(*, workspace: Workspace, currency: str, campaign: Campaign | None) -> dict[int, tuple[int, int]]:
-    rows = (
-        ClickDailyRollup.objects.filter(
-            _campaign_filter("link__collaboration__", currency=currency, campaign=campaign), workspace=workspace
-        )
-        .order_by()
-        .values_list("link__collaboration_id")
-        .annotate(total=Sum("total"), uniques=Sum("uniques"))
-    )
-    return {collaboration_id: (total or 0, uniques or 0) for collaboration_id, total, uniques in rows}
-
-
-def _clicks_by_day(*, workspace: Workspace, campaign: Campaign) -> dict[datetime.date, tuple[int, int]]:
-    rows = (
-        ClickDailyRollup.objects.filter(workspace=workspace, link__collaboration__campaign=campaign)
-        .order_by()
-        .values_list("day")
-        .annotate(total=Sum("total"), uniques=Sum("uniques"))
-    )
-    return {day: (total or 0, uniques or 0) for day, total, uniques in rows}
-
-
-def _today(workspace: Workspace) -> datetime.date:
-    try:
-        zone = zoneinfo.ZoneInfo(workspace.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return timezone.now().astimezone(zone).date()
-
-
-def _local_day(moment: datetime.datetime, workspace: Workspace) -> datetime.date:
-    try:
-        zone = zoneinfo.ZoneInfo(workspace.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return moment.astimezone(zone).date()
+    if values is not None:
+        figures.emv = metrics.emv(
+            values=values, views=videos.views, likes=videos.likes, comments=videos.comments,
+            shares=videos.shares, saves=videos.saves,
+        )  # fmt: skip
+    return figures
 
 
 def _rows(
@@ -335,77 +150,108 @@ def _rows(
     currency: str,
     campaign: Campaign | None,
     report_settings: ReportSettings,
-    attribution: AttributionChoice,
-    orders_by_collaboration: dict[int, OrderFigures],
+    orders: OrderTotals,
+    report_range: ReportRange,
 ) -> list[CreatorRow]:
-    videos = _video_stats(workspace=workspace, currency=currency, campaign=campaign)
-    clicks = _clicks(workspace=workspace, currency=currency, campaign=campaign)
+    videos = sources.video_counts(workspace=workspace, currency=currency, campaign=campaign, report_range=report_range)
+    clicks = sources.clicks(workspace=workspace, currency=currency, campaign=campaign, report_range=report_range)
     applies = report_settings.currency == currency
-    values = emv_values(report_settings)
+    values = emv_values(report_settings) if applies else None
     product_value = report_settings.product_value_per_shipment if applies else ZERO
     thresholds = verdict_thresholds(report_settings)
-    today = _today(workspace)
+    today = reporting_today(workspace.time_zone)
+    ranged = not report_range.is_all_time
+    no_videos = sources.PeriodPair(sources.VideoCounts(), sources.VideoCounts())
+    no_clicks = sources.PeriodPair((0, 0), (0, 0))
     rows = []
-    for collaboration in _collaborations(workspace=workspace, currency=currency, campaign=campaign):
-        views, likes, comments, shares, saves, posts = videos.get(collaboration.pk, (0, 0, 0, 0, 0, 0))
-        total_clicks, unique_clicks = clicks.get(collaboration.pk, (0, 0))
-        orders = orders_by_collaboration.get(collaboration.pk, OrderFigures())
+    for collaboration in sources.collaborations(workspace=workspace, currency=currency, campaign=campaign):
+        video_pair = videos.get(collaboration.pk, no_videos)
+        click_pair = clicks.get(collaboration.pk, no_clicks)
+        own_orders = orders.by_collaboration.get(collaboration.pk, OrderFigures())
         payouts = collaboration.payouts_total or ZERO  # type: ignore[attr-defined]
         shipments = collaboration.shipments_sent  # type: ignore[attr-defined]
         booked = collaboration.stage in BOOKED_STAGES
-        if not (booked or payouts or shipments or total_clicks or orders.orders or views):
+        current_videos: sources.VideoCounts = video_pair.current  # type: ignore[assignment]
+        current_clicks: tuple[int, int] = click_pair.current  # type: ignore[assignment]
+        if not (booked or payouts or shipments or current_clicks[0] or own_orders.orders or current_videos.views):
             continue  # shortlisted, invited, declined: nothing spent, nothing brought
-        fee = collaboration.fee.amount if collaboration.fee is not None else None
-        fee_other_currency = collaboration.fee is not None and str(collaboration.fee.currency) != currency
-        first_live_at = collaboration.first_live_at  # type: ignore[attr-defined]
-        creator = collaboration.creator
-        row = CreatorRow(
-            collaboration_id=collaboration.pk,
-            creator_id=creator.pk,
-            handle=creator.handle,
-            follower_count=creator.follower_count,
-            niches=list(creator.niches),
-            stage=collaboration.stage,
-            stage_label=collaboration.get_stage_display(),
-            compensation=collaboration.get_compensation_type_display(),
-            campaign_id=collaboration.campaign_id,
-            campaign_name=collaboration.campaign.name,
-            campaign_date=collaboration.campaign.start_date or collaboration.campaign.created_at.date(),
-            fee=None if fee_other_currency else fee,
+        row = _row(
+            collaboration, workspace=workspace, currency=currency, payouts=payouts, shipments=shipments, today=today
+        )
+        spend = metrics.collaboration_spend(
+            fee=row.fee,
             payouts=payouts,
             shipments=shipments,
-            has_other_currency=fee_other_currency or collaboration.other_currency_payouts > 0,  # type: ignore[attr-defined]
-            days_live=(today - _local_day(first_live_at, workspace)).days if first_live_at else None,
-            spend=metrics.collaboration_spend(
-                fee=None if fee_other_currency else fee,
-                payouts=payouts,
-                shipments=shipments,
-                product_value=product_value,
-                commission_percent=collaboration.commission_percent,
-                revenue=orders.revenue,
-            ),
-            views=views,
-            likes=likes,
-            comments=comments,
-            shares=shares,
-            saves=saves,
-            posts=posts,
-            clicks=total_clicks,
-            unique_clicks=unique_clicks,
-            orders=orders.orders,
-            revenue=orders.revenue,
-            new_customers=orders.new_customers,
-            refunds=orders.refunds,
+            product_value=product_value,
+            commission_percent=collaboration.commission_percent,
+            revenue=own_orders.revenue,
         )
-        if applies:
-            row.emv = metrics.emv(
-                values=values, views=views, likes=likes, comments=comments, shares=shares, saves=saves
-            )
+        figures = {"current": spend, "previous": spend}
+        if ranged:
+            window = campaign_window(collaboration.campaign, workspace=workspace, today=today)
+            figures = {
+                "current": metrics.spend_in_range(
+                    spend=spend, window=window, period=(report_range.start, report_range.end)  # type: ignore[arg-type]
+                ),
+                "previous": metrics.spend_in_range(
+                    spend=spend, window=window,
+                    period=(report_range.previous_start, report_range.previous_end),  # type: ignore[arg-type]
+                ),
+            }  # fmt: skip
+        current = _period_figures(
+            spend=figures["current"], videos=current_videos, clicks=current_clicks, orders=own_orders,
+            followers=row.follower_count, values=values,
+        )  # fmt: skip
+        for name in Figures.__dataclass_fields__:
+            setattr(row, name, getattr(current, name))
+        if ranged:
+            row.previous = _period_figures(
+                spend=figures["previous"], videos=video_pair.previous, clicks=click_pair.previous,  # type: ignore[arg-type]
+                orders=orders.previous_by_collaboration.get(collaboration.pk, OrderFigures()),
+                followers=row.follower_count, values=values,
+            )  # fmt: skip
         row.verdict = metrics.verdict(
-            spend=row.spend, revenue=row.revenue, orders=row.orders, days_live=row.days_live, thresholds=thresholds
-        )
+            spend=row.spend, revenue=row.revenue, orders=row.orders, days_live=row.days_live, thresholds=thresholds,
+            objective=row.objective, views=row.views, engagements=row.engagements, clicks=row.clicks,
+        )  # fmt: skip
         rows.append(row)
     return rows
+
+
+def _row(
+    collaboration: Collaboration,
+    *,
+    workspace: Workspace,
+    currency: str,
+    payouts: Decimal,
+    shipments: int,
+    today: datetime.date,
+) -> CreatorRow:
+    """The collaboration's facts (who, which campaign, what was agreed); the figures come after."""
+    fee = collaboration.fee.amount if collaboration.fee is not None else None
+    fee_other_currency = collaboration.fee is not None and str(collaboration.fee.currency) != currency
+    first_live_at = collaboration.first_live_at  # type: ignore[attr-defined]
+    creator = collaboration.creator
+    campaign = collaboration.campaign
+    return CreatorRow(
+        collaboration_id=collaboration.pk,
+        creator_id=creator.pk,
+        handle=creator.handle,
+        follower_count=creator.follower_count,
+        niches=list(creator.niches),
+        stage=collaboration.stage,
+        stage_label=collaboration.get_stage_display(),
+        compensation=collaboration.get_compensation_type_display(),
+        campaign_id=collaboration.campaign_id,
+        campaign_name=campaign.name,
+        campaign_date=campaign.start_date or campaign.created_at.date(),
+        objective=campaign.objective,
+        fee=None if fee_other_currency else fee,
+        payouts=payouts,
+        shipments=shipments,
+        has_other_currency=fee_other_currency or collaboration.other_currency_payouts > 0,  # type: ignore[attr-defined]
+        days_live=(today - sources.local_day(first_live_at, workspace)).days if first_live_at else None,
+    )
 
 
 def _sum(rows: Iterable[Figures]) -> Figures:
@@ -415,27 +261,36 @@ def _sum(rows: Iterable[Figures]) -> Figures:
     return total
 
 
+def _previous_sum(rows: list[CreatorRow], report_range: ReportRange) -> Figures | None:
+    if report_range.is_all_time:
+        return None
+    return _sum(row.previous for row in rows if row.previous is not None)
+
+
 # --- The campaign report ---------------------------------------------------------------------------
 
 
-def campaign_report(*, campaign: Campaign, rule: str | None = None) -> CampaignReport:
-    """The campaign's report under `rule` (the workspace's attribution rule when None or unknown)."""
+def campaign_report(
+    *, campaign: Campaign, rule: str | None = None, report_range: ReportRange = ALL_TIME
+) -> CampaignReport:
+    """The campaign's report under `rule` (the workspace's attribution rule when None or unknown), over
+    `report_range` (all time by default) with the previous period's totals when it has a range."""
     workspace = campaign.workspace
     currency = str(campaign.budget.currency)
     report_settings = report_settings_for(workspace=workspace)
     attribution = attribution_choice(workspace=workspace, requested=rule)
-    orders = order_totals(
-        workspace=workspace, rule=attribution.rule, currency=currency, campaign_id=campaign.pk, with_days=True
+    orders = _orders(
+        workspace=workspace, rule=attribution.rule, currency=currency, campaign=campaign, report_range=report_range
     )
     rows = _rows(
         workspace=workspace,
         currency=currency,
         campaign=campaign,
         report_settings=report_settings,
-        attribution=attribution,
-        orders_by_collaboration=orders.by_collaboration,
+        orders=orders,
+        report_range=report_range,
     )
-    clicks_by_day = _clicks_by_day(workspace=workspace, campaign=campaign)
+    clicks_by_day = sources.clicks_by_day(workspace=workspace, campaign=campaign, report_range=report_range)
     days = []
     for day in sorted(set(clicks_by_day) | set(orders.by_day)):
         total, uniques = clicks_by_day.get(day, (0, 0))
@@ -448,19 +303,24 @@ def campaign_report(*, campaign: Campaign, rule: str | None = None) -> CampaignR
         attribution=attribution,
         rows=rows,
         totals=_sum(rows),
-        days=_fill_gaps(days),
+        days=_fill_gaps(days, report_range),
         emv_applies=report_settings.currency == currency,
+        report_range=report_range,
+        previous_totals=_previous_sum(rows, report_range),
     )
 
 
-def _fill_gaps(days: list[DayPoint]) -> list[DayPoint]:
-    """Every day between the first and the last, so a chart's x axis is time, not a list of dates."""
-    if not days:
+def _fill_gaps(days: list[DayPoint], report_range: ReportRange = ALL_TIME) -> list[DayPoint]:
+    """Every day between the first and the last (of the range, when there is one), so a chart's x axis is
+    time, not a list of dates."""
+    first = report_range.start or (days[0].day if days else None)
+    last = report_range.end or (days[-1].day if days else None)
+    if first is None or last is None:
         return []
     known = {point.day: point for point in days}
     filled = []
-    day = days[0].day
-    while day <= days[-1].day:
+    day = first
+    while day <= last:
         filled.append(known.get(day) or DayPoint(day, 0, 0, ZERO, ZERO))
         day += datetime.timedelta(days=1)
     return filled
@@ -515,10 +375,18 @@ class ProgramView:
     partners: list[RepeatPartner]
     tiers: list[Segment]
     niches: list[Segment]
+    report_range: ReportRange = ALL_TIME
+    previous_totals: Figures | None = None  # over the previous period; None for all time
+    previous_campaigns: dict[str, Figures] = field(default_factory=dict)  # by campaign id, with a range
 
     @property
     def blended_cac(self) -> Decimal | None:
         return self.totals.cac
+
+    @property
+    def headlines(self) -> list[Headline]:
+        """The program's figures, each compared with the previous period when there is one."""
+        return headlines(PROGRAM_HEADLINES, self.totals, self.previous_totals)
 
 
 def program_currencies(*, workspace: Workspace) -> list[str]:
@@ -535,23 +403,32 @@ def _segments(groups: dict[str, list[CreatorRow]], labels: dict[str, str], order
     ]
 
 
-def program_view(*, workspace: Workspace, currency: str | None = None, rule: str | None = None) -> ProgramView:
+def program_view(
+    *,
+    workspace: Workspace,
+    currency: str | None = None,
+    rule: str | None = None,
+    report_range: ReportRange = ALL_TIME,
+) -> ProgramView:
     """Every campaign in one currency: the creators booked more than once and how each campaign went for
-    them, performance by follower tier and by niche, and blended CAC (all spend over all new customers)."""
+    them, performance by follower tier and by niche, and blended CAC (all spend over all new customers),
+    over `report_range` (all time by default) with the previous period's totals when it has a range."""
     report_settings = report_settings_for(workspace=workspace)
     currencies = program_currencies(workspace=workspace)
     if currency not in currencies:
         usable = report_settings.currency in currencies or not currencies
         currency = report_settings.currency if usable else currencies[0]
     attribution = attribution_choice(workspace=workspace, requested=rule)
-    orders = order_totals(workspace=workspace, rule=attribution.rule, currency=currency)
+    orders = _orders(
+        workspace=workspace, rule=attribution.rule, currency=currency, campaign=None, report_range=report_range
+    )
     rows = _rows(
         workspace=workspace,
         currency=currency,
         campaign=None,
         report_settings=report_settings,
-        attribution=attribution,
-        orders_by_collaboration=orders.by_collaboration,
+        orders=orders,
+        report_range=report_range,
     )
     by_creator: dict[int, list[CreatorRow]] = defaultdict(list)
     by_campaign: dict[str, list[CreatorRow]] = defaultdict(list)
@@ -594,4 +471,11 @@ def program_view(*, workspace: Workspace, currency: str | None = None, rule: str
         partners=partners,
         tiers=_segments(by_tier, {tier: tier.capitalize() for tier in TIER_ORDER}, list(TIER_ORDER)),
         niches=_segments(by_niche, niche_names, niche_order),
+        report_range=report_range,
+        previous_totals=_previous_sum(rows, report_range),
+        previous_campaigns={
+            key: _sum(row.previous for row in own if row.previous is not None)
+            for key, own in by_campaign.items()
+            if not report_range.is_all_time
+        },
     )

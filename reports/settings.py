@@ -16,7 +16,14 @@ from reports.models import ReportSettings
 
 EMV_FIELDS = ("emv_per_view", "emv_per_like", "emv_per_comment", "emv_per_share", "emv_per_save")
 AMOUNT_FIELDS = ("product_value_per_shipment", "min_spend", "scale_roas_at_least", "stop_roas_below")
-EDITABLE_FIELDS = (*EMV_FIELDS, *AMOUNT_FIELDS, "stop_cpa_above", "min_days_live")
+# (scale line, stop line) of each cost-judged objective: scale at or under the first, stop above the second.
+COST_LINE_FIELDS = (
+    ("awareness_scale_cpm_at_most", "awareness_stop_cpm_above"),
+    ("engagement_scale_cpe_at_most", "engagement_stop_cpe_above"),
+    ("traffic_scale_cpc_at_most", "traffic_stop_cpc_above"),
+)
+COST_FIELDS = tuple(name for pair in COST_LINE_FIELDS for name in pair)
+EDITABLE_FIELDS = (*EMV_FIELDS, *AMOUNT_FIELDS, "stop_cpa_above", "min_days_live", *COST_FIELDS)
 
 
 def report_settings_for(*, workspace: Workspace) -> ReportSettings:
@@ -42,6 +49,10 @@ def verdict_thresholds(report_settings: ReportSettings) -> metrics.VerdictThresh
         stop_cpa_above=report_settings.stop_cpa_above,
         min_spend=report_settings.min_spend,
         min_days_live=report_settings.min_days_live,
+        cpm=metrics.CostLine(report_settings.awareness_scale_cpm_at_most, report_settings.awareness_stop_cpm_above),
+        cpe=metrics.CostLine(report_settings.engagement_scale_cpe_at_most, report_settings.engagement_stop_cpe_above),
+        cpc=metrics.CostLine(report_settings.traffic_scale_cpc_at_most, report_settings.traffic_stop_cpc_above),
+        currency=report_settings.currency,
     )
 
 
@@ -81,6 +92,16 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         errors["min_days_live"] = ["A whole number of days from 0 to 365."]
     else:
         cleaned["min_days_live"] = int(raw_days)
+    for scale_name, stop_name in COST_LINE_FIELDS:
+        for name in (scale_name, stop_name):
+            cleaned[name] = _decimal(values.get(name), name=name, errors=errors, places=2)
+            if cleaned[name] is None and name not in errors:
+                errors[name] = ["Enter a value."]
+            elif cleaned[name] == 0:
+                errors[name] = ["Enter an amount above 0."]
+        line_scale, line_stop = cleaned[scale_name], cleaned[stop_name]
+        if line_scale and line_stop and line_stop < line_scale and stop_name not in errors:
+            errors[stop_name] = ["The stop line must be at or above the scale line."]
     scale, stop = cleaned.get("scale_roas_at_least"), cleaned.get("stop_roas_below")
     if scale is not None and stop is not None and scale < stop and "scale_roas_at_least" not in errors:
         errors["scale_roas_at_least"] = ["The scale line must be at or above the stop line."]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from reports.figures import SUMMARY_KEYS, Headline, headlines
 from reports.selectors import CampaignReport, CreatorRow, Figures, ProgramView, RepeatPartner, Segment
 
 Cell = str | int | Decimal | None
@@ -48,6 +49,7 @@ def figure_columns(currency: str) -> list[Column]:
     return [
         Column("spend", f"Spend ({currency})", lambda f: _money(f.spend), "money"),
         Column("views", "Views", lambda f: f.views),
+        Column("reach", "Reach", lambda f: f.reach),
         Column("engagements", "Engagements", lambda f: f.engagements),
         Column("engagement_rate", "Engagement rate", lambda f: _ratio(f.engagement_rate), "ratio"),
         Column("clicks", "Clicks", lambda f: f.clicks),
@@ -103,7 +105,40 @@ def daily_table(report: CampaignReport) -> Table:
     return Table("daily", "Day by day", columns, report.days)
 
 
-CAMPAIGN_TABLES: dict[str, Callable[[CampaignReport], Table]] = {"creators": creator_table, "daily": daily_table}
+def _headline_value(kind: str, value: Decimal | int | None) -> Cell:
+    if value is None:
+        return None
+    if kind == "money":
+        return _money(Decimal(value))
+    if kind == "ratio":
+        return _ratio(Decimal(value))
+    if kind == "multiple" or isinstance(value, Decimal):
+        return _ratio(Decimal(value), "0.01")
+    return value
+
+
+def summary_table(totals: Figures, previous: Figures | None, currency: str, period: str, previous_period: str) -> Table:
+    """Every headline figure over the period, over the previous one, and the change (a fraction)."""
+    columns = [
+        Column("figure", "Figure", lambda h: f"{h.label} ({currency})" if h.kind == "money" else h.label, "text"),
+        Column("current", period or "All time", lambda h: _headline_value(h.kind, h.value)),
+        Column("previous", previous_period or "Previous period", lambda h: _headline_value(h.kind, h.previous)),
+        Column("change", "Change", lambda h: _ratio(h.change), "ratio"),
+    ]
+    rows: list[Headline] = headlines(SUMMARY_KEYS, totals, previous)
+    return Table("summary", "Summary", columns, rows)
+
+
+def campaign_summary(report: CampaignReport) -> Table:
+    period = report.report_range
+    return summary_table(report.totals, report.previous_totals, report.currency, period.label, period.previous_label)
+
+
+CAMPAIGN_TABLES: dict[str, Callable[[CampaignReport], Table]] = {
+    "creators": creator_table,
+    "daily": daily_table,
+    "summary": campaign_summary,
+}
 
 
 def _segment_table(name: str, title: str, label: str, segments: list[Segment], currency: str) -> Table:
@@ -160,7 +195,9 @@ def partners_table(view: ProgramView) -> Table:
 
 
 def program_tables(view: ProgramView) -> dict[str, Table]:
+    period = view.report_range
     return {
+        "summary": summary_table(view.totals, view.previous_totals, view.currency, period.label, period.previous_label),
         "campaigns": _segment_table("campaigns", "Campaigns", "Campaign", view.campaigns, view.currency),
         "partners": partners_table(view),
         "tiers": _segment_table("tiers", "By tier", "Tier", view.tiers, view.currency),
@@ -168,4 +205,4 @@ def program_tables(view: ProgramView) -> dict[str, Table]:
     }
 
 
-PROGRAM_TABLES = ("campaigns", "partners", "tiers", "niches")
+PROGRAM_TABLES = ("summary", "campaigns", "partners", "tiers", "niches")

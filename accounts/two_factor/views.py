@@ -62,6 +62,12 @@ class TwoFactorLoginView(LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # A fresh install has no account to sign in with: the first visitor sets one up instead.
+        if not request.user.is_authenticated and selectors.needs_first_run_setup():
+            return redirect("setup")
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:  # type: ignore[override]
         user = form.get_user()
         if not selectors.has_two_factor(user=user):

@@ -20,7 +20,7 @@ from campaigns.models import Campaign, Collaboration, Deliverable
 from campaigns.open_calls.services import apply_to_open_call, publish_open_call
 from campaigns.payouts import add_deliverable, create_shipment, mark_payout_paid, record_payout
 from campaigns.pipeline import Stage
-from campaigns.services import create_campaign, update_campaign
+from campaigns.services import change_campaign_status, create_campaign
 from creators.models import Creator
 from creators.portal.access import accounts_reaching
 from outreach.services import post_message
@@ -44,9 +44,26 @@ CAMPAIGNS = [
     # name, objective, budget, status, days from today to start and end
     ("Spring glow launch", Campaign.Objective.SALES, Decimal("12000"), "active", -20, 40),
     ("Summer SPF awareness", Campaign.Objective.AWARENESS, Decimal("8000"), "draft", 30, 90),
-    ("Holiday gifting", Campaign.Objective.SIGNUPS, Decimal("3000"), "paused", -45, 10),
+    ("Holiday gifting", Campaign.Objective.TRAFFIC, Decimal("3000"), "paused", -45, 10),
     ("Night serum pilot", Campaign.Objective.SALES, Decimal("5000"), "completed", -120, -60),
+    ("Winter hydration test", Campaign.Objective.ENGAGEMENT, Decimal("2500"), "archived", -300, -240),
 ]
+# What each objective's campaign aims at (campaigns.services.KPI_METRICS), and a deadline this many days
+# after the start (None: by the end). Ratios are fractions, like the figures the reports compute.
+DEMO_KPIS: dict[str, list[tuple[str, str, int | None]]] = {
+    Campaign.Objective.SALES: [("orders", "120", None), ("roas", "3.0", None), ("videos_live", "8", 30)],
+    Campaign.Objective.AWARENESS: [("views", "500000", None), ("cpm", "12.00", None), ("reach", "250000", 45)],
+    Campaign.Objective.TRAFFIC: [("clicks", "4000", None), ("cpc", "0.75", None), ("ctr", "0.012", 30)],
+    Campaign.Objective.ENGAGEMENT: [("engagement_rate", "0.06", None), ("cpe", "0.10", None)],
+}
+DEMO_AUDIENCE = {
+    "niches": ["skincare", "beauty"],
+    "countries": ["US", "GB"],
+    "languages": ["en"],
+    "tiers": ["nano", "micro"],
+    "age_buckets": ["18-24", "25-34"],
+    "genders": ["female"],
+}
 # Where the demo creator stands in each campaign, as the portal shows it (a shortlist is never shown):
 # signed and owing a draft; invited; a contract waiting for their signature; done and paid.
 DEMO_CREATOR_STAGES = [Stage.CONTRACTED, Stage.INVITED, Stage.NEGOTIATING, Stage.PAID]
@@ -66,7 +83,20 @@ DEMO_TERMS = {
 # The finished campaign's post went live this long ago, so its 6-month rights expire within the
 # library's warning window and the demo shows the warning.
 DEMO_LIVE_DAYS_AGO = 170
-STATUS_PATHS = {"draft": [], "active": ["active"], "paused": ["active", "paused"], "completed": ["active", "completed"]}
+STATUS_PATHS = {
+    "draft": [],
+    "active": ["active"],
+    "paused": ["active", "paused"],
+    "completed": ["active", "completed"],
+    "archived": ["active", "completed", "archived"],
+}
+
+
+def _demo_kpis(objective: str, start: datetime.date) -> list[dict[str, Any]]:
+    return [
+        {"metric": metric, "target": target, "deadline": start + datetime.timedelta(days=days) if days else None}
+        for metric, target, days in DEMO_KPIS[objective]
+    ]
 
 
 def load_demo_campaigns(*, workspace: Any, by: Any, today: datetime.date, demo_creator: Creator | None) -> int:
@@ -87,16 +117,21 @@ def load_demo_campaigns(*, workspace: Any, by: Any, today: datetime.date, demo_c
             currency="USD",
             start_date=today + datetime.timedelta(days=start),
             end_date=today + datetime.timedelta(days=end),
-            target_audience={"countries": ["US", "GB"], "genders": ["female"], "niches": ["skincare", "beauty"]},
+            target_audience=DEMO_AUDIENCE,
+            kpis=_demo_kpis(objective, today + datetime.timedelta(days=start)),
         )
         # The first campaign has a collaboration at every stage; the others a few early ones.
         wanted = list(PATHS) if index == 0 else list(PATHS)[: 3 + index]
-        # The first creator (the demo creator, when there is one) takes a stage the portal shows.
-        if DEMO_CREATOR_STAGES[index] not in wanted:
-            wanted.append(DEMO_CREATOR_STAGES[index])
-        shown = wanted.index(DEMO_CREATOR_STAGES[index])
-        wanted[0], wanted[shown] = wanted[shown], wanted[0]
-        creators = [pool[0], *pool[1 + index * 10 : 1 + index * 10 + len(wanted) - 1]]
+        # The first creator (the demo creator, when there is one) takes a stage the portal shows; the
+        # campaigns after DEMO_CREATOR_STAGES's run without them.
+        if index < len(DEMO_CREATOR_STAGES):
+            if DEMO_CREATOR_STAGES[index] not in wanted:
+                wanted.append(DEMO_CREATOR_STAGES[index])
+            shown = wanted.index(DEMO_CREATOR_STAGES[index])
+            wanted[0], wanted[shown] = wanted[shown], wanted[0]
+            creators = [pool[0], *pool[1 + index * 10 : 1 + index * 10 + len(wanted) - 1]]
+        else:
+            creators = pool[1 + index * 10 : 1 + index * 10 + len(wanted)]
         collaborations = shortlist_creators(campaign=campaign, creators=creators, by=by)
         by_creator = {c.creator_id: c for c in collaborations}
         for creator, stage in zip(creators, wanted, strict=False):
@@ -105,7 +140,8 @@ def load_demo_campaigns(*, workspace: Any, by: Any, today: datetime.date, demo_c
             else:
                 _advance(by_creator[creator.pk], stage=stage, by=by, today=today)
         for step in STATUS_PATHS[status]:
-            campaign = update_campaign(campaign=campaign, by=by, status=step)
+            change_campaign_status(campaign=campaign, by=by, to_status=step)
+        campaign.refresh_from_db()
         if index == 0:
             _publish_demo_brief(campaign=campaign, by=by)
             _publish_demo_open_call(campaign=campaign, by=by, applicants=pool[-2:])

@@ -20,7 +20,7 @@ from accounts.models import User, Workspace
 from analytics.models import ClickEvent, Order, PromoCode, TrackingLink, VerifiedDomain
 from analytics.orders.formats import CANCELLED, PAID, PARTIALLY_REFUNDED, ParsedOrder
 from analytics.orders.recording import record_order
-from analytics.tracking import click_ingest
+from analytics.tracking import click_ingest, creator_kit
 from analytics.tracking import services as tracking_services
 from analytics.tracking.promo_codes import handle_stem
 from analytics.tracking.redirect import hash_ip
@@ -40,7 +40,10 @@ def _links(workspace: Workspace, by: User) -> list[TrackingLink]:
         )  # fmt: skip
         if needing.exists():
             tracking_services.create_links_for_campaign(
-                campaign=campaign, by=by, destination=f"https://{DEMO_DOMAIN}/products/night-serum"
+                campaign=campaign,
+                by=by,
+                destination=f"https://{DEMO_DOMAIN}/products/night-serum",
+                tell_creators=False,  # told once below, with the code too
             )
     return list(
         TrackingLink.objects.filter(workspace=workspace).select_related("collaboration__creator").order_by("pk")
@@ -79,6 +82,7 @@ def load_demo_orders(*, workspace: Workspace, by: User, now: dt.datetime | None 
     if not links:
         return 0
     codes = _codes(workspace, links, by)
+    creator_kit.tell_creators(collaboration_ids=[link.collaboration_id for link in links], by=by)  # the thread message
     visitors = [f"198.51.100.{i}" for i in range(1, 200)]
     clicks: list[ClickEvent] = []
     for link in links:

@@ -25,6 +25,7 @@ from analytics.metrics.providers.base import CreatorRef, MetricsProvider, Provid
 from analytics.metrics.providers.demo import DemoProvider
 from analytics.metrics.providers.tiktok import TikTokProvider
 from analytics.models import TikTokConnection
+from campaigns.deliverables.disclosure import flag_undisclosed_live_posts
 from core import throttle
 from core.errors import ApplicationError, RateLimitedError
 from core.queue import enqueue_on_commit
@@ -85,6 +86,8 @@ def sync_creators(*, creator_ids: Sequence[int], slot: datetime) -> SyncResult:
             else:
                 result.failed[pk] = detail
     result.stored = store_pulls(pulls=pulls, captured_at=slot)
+    # A caption read now may show a live deliverable lacks a disclosure: stored and alerted once.
+    flag_undisclosed_live_posts(creator_ids=[pk for pk, _metrics in pulls])
     if result.failed:
         record_pull_failures(errors=result.failed)
     return result

@@ -25,6 +25,7 @@ from analytics.scoring.composite import COMPONENTS, tier_medians
 from analytics.scoring.engine import score_creators
 from analytics.scoring.followers import FOLLOWER_SPIKE_BASELINE_DAYS
 from analytics.scoring.frames import UNKNOWN_TIER
+from analytics.scoring.settings import refresh_workspace_scores
 from creators.index.scores import ScoreColumns, store_scores, store_tier_benchmarks
 from creators.selectors import tier_bounds
 
@@ -169,6 +170,7 @@ def score_index(*, as_of: datetime | None = None, only_stale: bool = False) -> i
             counts={str(tier): int(n) for tier, n in creators["tier"].value_counts().items()},
             computed_at=as_of,
         )
+        refresh_workspace_scores()  # "Your score" of each workspace with its own weights, queued
     log.info("scoring.stored", creators=len(columns.creator_ids), only_stale=only_stale, as_of=as_of.isoformat())
     return len(columns.creator_ids)
 

@@ -17,6 +17,7 @@ from core.errors import ApplicationError
 from creators.audience import fit
 from creators.countries import country_code
 from creators.discovery.filters import AGE_BUCKETS, GENDERS
+from creators.index.workspace_scores import queue_workspace_score_refresh, set_workspace_weights
 
 GENDER_KEYS = [key for key, _label in GENDERS]
 MAX_TARGET_COUNTRIES = 30
@@ -78,6 +79,8 @@ def update_scoring_profile(
     profile.weights = own
     profile.target_audience = _clean_target(target_audience)
     profile.save()
+    # The index's copy of the weights; a change queues the recompute of "Your score" after commit.
+    set_workspace_weights(workspace_id=workspace.pk, objective=objective, weights=merged)
     record_audit_event(
         workspace=workspace,
         actor=by,
@@ -86,6 +89,16 @@ def update_scoring_profile(
         data={"weights": own, "target_audience": profile.target_audience},
     )
     return profile
+
+
+def refresh_workspace_scores() -> int:
+    """After a scoring run: bring every workspace's weights into the index (settings saved before "Your
+    score" existed included) and queue the recompute of each workspace's scores. Returns how many."""
+    for profile in ScoringProfile.objects.with_scopes_disabled().all():
+        set_workspace_weights(
+            workspace_id=profile.workspace_id, objective=profile.objective, weights=effective_weights(profile)
+        )
+    return queue_workspace_score_refresh()
 
 
 def workspace_score(*, profile: ScoringProfile, components: Mapping[str, Any]) -> float | None:

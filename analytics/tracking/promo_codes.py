@@ -11,6 +11,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.services import record_audit_event
 from analytics.models import PromoCode, TrackingLink
+from analytics.tracking import creator_kit
 from analytics.tracking.domains import require_manager
 from analytics.tracking.errors import TrackingError, TrackingErrorCode, TrackingNotFoundError
 from analytics.tracking.services import LINKABLE_STAGES, create_links_for_campaign
@@ -39,9 +40,12 @@ def new_code(handle: str, *, discount: int | None = None) -> str:
 
 
 @transaction.atomic
-def create_codes_for_campaign(*, campaign: Campaign, by: User, discount: int | None = None) -> list[PromoCode]:
+def create_codes_for_campaign(
+    *, campaign: Campaign, by: User, discount: int | None = None, tell_creators: bool = True
+) -> list[PromoCode]:
     """One code for every collaboration of `campaign` at `contracted` or later that has none yet. Locks
-    the campaign (two clicks make one set). Refuses (NOTHING_TO_LINK) when none needs a code."""
+    the campaign (two clicks make one set). Refuses (NOTHING_TO_LINK) when none needs a code. Each
+    creator who got a code is told in their thread unless `tell_creators` is False."""
     require_manager(workspace_id=campaign.workspace_id, user=by)
     locked = Campaign.objects.select_for_update(of=("self",)).filter(pk=campaign.pk).first()
     if locked is None:
@@ -68,6 +72,8 @@ def create_codes_for_campaign(*, campaign: Campaign, by: User, discount: int | N
         taken.add(code)
         codes.append(PromoCode(workspace_id=locked.workspace_id, collaboration=collaboration, code=code, created_by=by))
     created = PromoCode.objects.bulk_create(codes)
+    if tell_creators:
+        creator_kit.tell_creators(collaboration_ids=[code.collaboration_id for code in created], by=by)
     record_audit_event(
         workspace=locked.workspace, actor=by, action="promo_codes.created", target=locked.name,
         data={"campaign": locked.pk, "codes": len(created)},
@@ -80,19 +86,22 @@ def create_links_and_codes_for_campaign(
     *, campaign: Campaign, by: User, destination: str, discount: int | None = None
 ) -> tuple[list[TrackingLink], list[PromoCode]]:
     """The one bulk action: links and codes for every contracted collaboration that lacks either. All or
-    nothing; refuses only when neither is missing anywhere."""
+    nothing; refuses only when neither is missing anywhere. A creator who got a link, a code or both
+    is told once, in one message naming both."""
     links: list[TrackingLink] = []
     codes: list[PromoCode] = []
     try:
         with transaction.atomic():
-            links = create_links_for_campaign(campaign=campaign, by=by, destination=destination)
+            links = create_links_for_campaign(campaign=campaign, by=by, destination=destination, tell_creators=False)
     except TrackingError as exc:
         if exc.code != TrackingErrorCode.NOTHING_TO_LINK:
             raise
     try:
         with transaction.atomic():
-            codes = create_codes_for_campaign(campaign=campaign, by=by, discount=discount)
+            codes = create_codes_for_campaign(campaign=campaign, by=by, discount=discount, tell_creators=False)
     except TrackingError as exc:
         if exc.code != TrackingErrorCode.NOTHING_TO_LINK or not links:
             raise
+    told = [link.collaboration_id for link in links] + [code.collaboration_id for code in codes]
+    creator_kit.tell_creators(collaboration_ids=told, by=by)  # once per creator, naming both
     return links, codes

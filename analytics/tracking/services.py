@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from accounts.services import record_audit_event
 from analytics.models import TrackingLink
-from analytics.tracking import redirect
+from analytics.tracking import creator_kit, redirect
 from analytics.tracking.destinations import Utm, clean_click_id_param, clean_utm_value, validate_destination, with_utm
 from analytics.tracking.domains import require_manager, verified_hosts
 from analytics.tracking.errors import TrackingError, TrackingErrorCode, TrackingNotFoundError
@@ -48,11 +48,14 @@ def create_links_for_campaign(
     utm_campaign: str | None = None,
     utm_content: str = HANDLE_PLACEHOLDER,
     click_id_param: str = DEFAULT_CLICK_ID_PARAM,
+    tell_creators: bool = True,
 ) -> list[TrackingLink]:
     """One link to `destination` for every collaboration of `campaign` at `contracted` or later that has
     none yet. `utm_campaign` defaults to the campaign's slug; `utm_content` may use `{handle}` (the
     creator's handle, the default). Locks the campaign so two clicks on the button make one set of
-    links. Refuses (NOTHING_TO_LINK) when no collaboration needs a link."""
+    links. Refuses (NOTHING_TO_LINK) when no collaboration needs a link. Each creator who got a link
+    is told in their thread (`creator_kit.tell_creators`) unless `tell_creators` is False (a caller
+    that also makes codes tells once for both)."""
     require_manager(workspace_id=campaign.workspace_id, user=by)
     locked = Campaign.objects.select_for_update(of=("self",)).filter(pk=campaign.pk).first()
     if locked is None:
@@ -97,6 +100,8 @@ def create_links_for_campaign(
             )
         )
     created = TrackingLink.objects.bulk_create(links)
+    if tell_creators:
+        creator_kit.tell_creators(collaboration_ids=[link.collaboration_id for link in created], by=by)
     record_audit_event(
         workspace=locked.workspace,
         actor=by,

@@ -3,25 +3,20 @@ rollups, "create links for contracted creators"), and the verified-domains page 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from accounts.access import WorkspaceRequest, can_write, dashboard_view
 from analytics.models import TrackingLink, VerifiedDomain
 from analytics.tracking import domains
 from analytics.tracking import selectors as tracking_selectors
 from analytics.tracking import services as tracking_services
+from analytics.tracking.creator_kit import short_url
 from analytics.tracking.forms import CreateLinksForm, VerifiedDomainForm
 from campaigns.models import Campaign
 from core.errors import ApplicationError
 from core.forms import add_form_errors
-
-
-def short_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("tracking-redirect", kwargs={"token": token})
 
 
 def _campaign(request: WorkspaceRequest, pk: int) -> Campaign:

@@ -14,9 +14,10 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User, Workspace
+from accounts.models import Membership, NotificationKind, Role, User, Workspace
 from accounts.services import record_audit_event
 from briefs.contracts import documents
 from briefs.contracts.checks import invalid, require_manager
@@ -24,6 +25,7 @@ from briefs.contracts.merge import agreed_terms, compensation_text, merge_values
 from briefs.errors import ContractError, ContractErrorCode, ContractNotFoundError
 from briefs.models import Contract, ContractTemplate, ContractVersion
 from campaigns.models import Collaboration
+from campaigns.notices import tell_creator
 from campaigns.pipeline import Stage
 
 # Sending needs an open negotiation; after the contract is signed, a change is an amendment (new version).
@@ -249,4 +251,8 @@ def send_contract(
             "superseded": superseded,
         },
     )
+    tell_creator(collaboration=collaboration, kind=NotificationKind.CONTRACT_TO_SIGN,
+                 event_key=f"contract-version:{version.pk}", title=f"Contract v{number} to sign",
+                 body=f"{collaboration.campaign.name}: read it and sign it in the portal.",
+                 url=reverse("portal-contracts:version", kwargs={"contract_version_pk": version.pk}))  # fmt: skip
     return version

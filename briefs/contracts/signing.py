@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import NotificationKind, User
 from accounts.services import record_audit_event
 from briefs.contracts import documents
 from briefs.contracts.checks import invalid, require_manager
@@ -27,8 +27,10 @@ from briefs.errors import ContractError, ContractErrorCode, ContractNotFoundErro
 from briefs.models import ContractVersion, SignatureEvent
 from campaigns.collaborations import record_move
 from campaigns.models import Collaboration
+from campaigns.notices import tell_brand
 from campaigns.pipeline import Stage
 from campaigns.portal.services import creator_collaborations
+from core.queue import enqueue_on_commit
 
 USER_AGENT_MAX_CHARS = 500  # SignatureEvent.user_agent column
 
@@ -134,6 +136,9 @@ def sign_as_creator(
         target=str(version),
         data={"version_id": version.pk, "sha256": version.sha256},
     )
+    tell_brand(collaboration=version.contract.collaboration, kind=NotificationKind.CONTRACT_SIGNED,
+               event_key=f"contract-version:{version.pk}", body="Countersign it to start the work.",
+               title=f"@{creator.handle} signed contract v{version.number}")  # fmt: skip
     return event
 
 
@@ -204,6 +209,8 @@ def sign_as_brand(
         target=str(version),
         data={"version_id": version.pk, "sha256": version.sha256, "signed_sha256": version.signed_sha256},
     )
+    # The creator hears it is signed, with their tracking link and promo code (briefs.contracts.emails).
+    enqueue_on_commit("briefs.tasks.send_contract_signed_email_task", version.pk)
     return event
 
 

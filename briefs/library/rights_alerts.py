@@ -11,7 +11,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role, Workspace
+from accounts.models import Membership, NotificationKind, Role, Workspace
+from accounts.notifications.services import notify_workspace_managers
 from accounts.tenancy import workspace_scope
 from briefs.library.selectors import LibraryItem, expiring_items
 from briefs.library.usage_rights import EXPIRY_WARNING_DAYS, RightsStatus
@@ -66,6 +67,11 @@ def warn_expiring_rights(*, workspace_id: int, today: datetime.date | None = Non
                 for pk, kind, expires_on in new
             ]
         )
+        for (pk, kind, expires_on), item in sorted(new.items()):
+            notify_workspace_managers(workspace=workspace, kind=NotificationKind.USAGE_RIGHTS_EXPIRING,
+                                      event_key=f"rights:{pk}:{kind}:{expires_on.isoformat()}",
+                                      title=_line(item, kind, expires_on).removeprefix("- "),
+                                      url=reverse("library:content") + "?status=expiring")  # fmt: skip
         recipients = list(
             Membership.objects.filter(workspace=workspace, role__in=[Role.MANAGER, Role.OWNER]).values_list(
                 "user__email", flat=True

@@ -32,14 +32,15 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import NotificationKind, User
 from accounts.services import record_audit_event
 from campaigns import checks, pipeline
 from campaigns.collaborations import record_move
-from campaigns.deliverables.disclosure import DisclosureStatus, disclosure_status
+from campaigns.deliverables.disclosure import DisclosureStatus, disclosure_status, flag_missing_disclosure
 from campaigns.deliverables.uploads import ALLOWED_TYPES, check_draft_upload, max_draft_upload_bytes
 from campaigns.errors import CampaignError, CampaignErrorCode, CampaignNotFoundError
 from campaigns.models import Collaboration, Deliverable, DeliverableSubmission, Payout, ReviewComment, Shipment
+from campaigns.notices import tell_brand, tell_creator
 from campaigns.pipeline import Stage
 from campaigns.portal.services import creator_collaborations
 from creators.index import provenance
@@ -267,6 +268,9 @@ def _record_draft(
             "content_type": submission.content_type,
         },
     )
+    tell_brand(collaboration=collaboration, kind=NotificationKind.DRAFT_SUBMITTED,
+               event_key=f"submission:{submission.pk}", body=collaboration.campaign.name,
+               title=f"@{collaboration.creator.handle} submitted draft round {submission.round_number}")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -345,14 +349,11 @@ def submit_live_link(*, deliverable_id: int, user: User, url: str) -> LiveLinkRe
             "disclosure": disclosure.value if caption_known else "caption_not_read_yet",
         },
     )
-    if disclosure is DisclosureStatus.MISSING and caption_known:
-        record_audit_event(
-            workspace=collaboration.workspace,
-            actor=None,
-            action="deliverable.disclosure_missing",
-            target=str(collaboration),
-            data={"deliverable_id": deliverable.pk, "video_id": video.pk},
-        )
+    tell_brand(collaboration=collaboration, kind=NotificationKind.LIVE_LINK_POSTED,
+               event_key=f"live:{deliverable.pk}:{video.pk}", title=f"@{creator.handle} posted the live video",
+               body=f"{collaboration.campaign.name}: {canonical}")  # fmt: skip
+    if caption_known:  # stores and alerts a missing disclosure once (also found by later metrics pulls)
+        flag_missing_disclosure(deliverable=deliverable)
     return LiveLinkResult(deliverable=deliverable, video=video, disclosure=disclosure, caption_known=caption_known)
 
 
@@ -445,6 +446,9 @@ def save_shipping_address(*, shipment_id: int, user: User, address: Mapping[str,
         target=str(collaboration),
         data={"shipment_id": shipment.pk, "country": shipment.address["country"]},  # never the address itself
     )
+    tell_brand(collaboration=collaboration, kind=NotificationKind.SHIPPING_ADDRESS_GIVEN,
+               event_key=f"shipment:{shipment.pk}", body=shipment.description,
+               title=f"@{collaboration.creator.handle} gave a shipping address")  # fmt: skip
     return shipment
 
 
@@ -507,6 +511,9 @@ def review_submission(*, submission_id: int, by: User, decision: str, comment: s
         target=str(collaboration),
         data={"deliverable_id": deliverable.pk, "submission_id": submission.pk, "round": submission.round_number},
     )
+    verdict = "approved" if decision == "approve" else "needs changes"
+    tell_creator(collaboration=collaboration, kind=NotificationKind.REVIEW_DECISION, event_key=f"review:{review.pk}",
+                 title=f"Draft round {submission.round_number} {verdict}", body=comment)  # fmt: skip
     return review
 
 

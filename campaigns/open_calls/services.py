@@ -15,12 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import User
+from accounts.models import NotificationKind, User
 from accounts.services import record_audit_event
 from accounts.tenancy import workspace_scope
 from campaigns import checks
 from campaigns.errors import CampaignError, CampaignErrorCode, CampaignNotFoundError
 from campaigns.models import Campaign, Collaboration, CollaborationTransition, OpenCall, OpenCallApplication
+from campaigns.notices import tell_brand
 from campaigns.pipeline import CampaignStatus, Stage
 from creators.importing.mapping import RowError, parse_handle
 from creators.models import WorkspaceCreatorContact
@@ -176,4 +177,7 @@ def apply_to_open_call(*, slug: str, handle: str, email: str, pitch: str) -> Ope
             target=f"@{clean_handle}",
             data={"campaign_id": open_call.campaign_id, "creator_added_to_index": added},
         )
+        tell_brand(collaboration=collaboration, kind=NotificationKind.OPEN_CALL_APPLICATION,
+                   event_key=f"application:{application.pk}", body=pitch,
+                   title=f"@{clean_handle} applied to {open_call.campaign.name}")  # fmt: skip
     return application

@@ -1,5 +1,6 @@
 """The creator index API: discovery (list with every filter of creators.discovery.filters) and detail."""
 
+from decimal import Decimal
 from typing import Any
 
 from django_filters.utils import translate_validation
@@ -36,6 +37,7 @@ class CreatorSerializer(serializers.ModelSerializer[Creator]):
     )  # fmt: skip
     has_contact_email = serializers.SerializerMethodField()
     relevance = serializers.SerializerMethodField()
+    your_score = serializers.SerializerMethodField()
 
     class Meta:
         model = Creator
@@ -55,6 +57,7 @@ class CreatorSerializer(serializers.ModelSerializer[Creator]):
             "engagement_rate",
             "growth_30d",
             "score",
+            "your_score",
             "is_verified",
             "has_contact_email",
             "last_posted_at",
@@ -73,6 +76,16 @@ class CreatorSerializer(serializers.ModelSerializer[Creator]):
     def get_has_contact_email(self, creator: Creator) -> bool:
         # Attached by the view from the current workspace's own contact rows (creators.workspace.contacts).
         return bool(getattr(creator, "contact_email", ""))
+
+    @extend_schema_field(
+        serializers.DecimalField(
+            max_digits=5, decimal_places=2, coerce_to_string=False, allow_null=True,
+            help_text="Your workspace's own score, 0-100 (its objective and weights, docs/scoring.md); "
+            "given with `ordering=-your_score`, null otherwise or when the creator has none.",
+        )
+    )  # fmt: skip
+    def get_your_score(self, creator: Creator) -> Decimal | None:
+        return getattr(creator, "your_score", None)
 
     @extend_schema_field(serializers.FloatField(allow_null=True, help_text="Keyword relevance; null without `q`."))
     def get_relevance(self, creator: Creator) -> float | None:

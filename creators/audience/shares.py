@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from creators.errors import CreatorError, CreatorErrorCode
 
 AUDIENCE_FIELDS = ("age_buckets", "genders", "countries", "cities")
+# The most a part's shares may add up to: 100 %, with room for the float rounding of shares that make 100.
+MAX_SHARE_SUM = 100.0001
 
 
 def validate_audience(audience: Mapping[str, Mapping[str, object]]) -> dict[str, dict[str, float]]:
@@ -25,7 +27,7 @@ def validate_audience(audience: Mapping[str, Mapping[str, object]]) -> dict[str,
             if not 0 <= value <= 100:
                 errors.setdefault(name, []).append(f"{label}: {value} is outside 0 to 100 %.")
             values[str(label)] = value
-        if sum(values.values()) > 100.0001:  # tolerate float rounding of shares that add up to 100
+        if sum(values.values()) > MAX_SHARE_SUM:
             errors.setdefault(name, []).append(f"shares add up to {sum(values.values()):.1f} %, more than 100 %.")
         clean[name] = values
     unknown = set(audience) - set(AUDIENCE_FIELDS)

@@ -255,7 +255,9 @@ class CreatorFilterSet(django_filters.FilterSet):
         method="filter_nothing",
         empty_label=None,
         help_text="Sort key; `-` sorts descending. Missing values sort last; ties break by id. Default: relevance "
-        "when `q` is given, else `-score`.",
+        "when `q` is given, else `-score`. `-your_score` sorts by your workspace's own score (its objective and "
+        "weights in the scoring settings; `your_score` in each row), creators without one after the others by "
+        "`score`; without scoring settings it is `-score`.",
     )
 
     class Meta:
@@ -318,6 +320,7 @@ class CreatorFilterSet(django_filters.FilterSet):
             keyword=discovery.Keyword.parse(data.get("q") or ""),
             ordering=data.get("ordering") or None,
             is_filtered=self.is_filtered,
+            workspace_id=self.workspace.pk if self.workspace is not None else None,
             may_estimate=not any(data.get(name) for name in self.AUDIENCE_FILTERS),
             count_queryset=self._count_queryset(),
         )

@@ -19,12 +19,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramSimilarity
 from django.db import connection
-from django.db.models import Case, F, FloatField, OrderBy, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, FloatField, OrderBy, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, StrIndex
 from django.db.models.lookups import GreaterThan
 
 from accounts.models import Workspace
-from creators.models import Creator, CreatorList, Niche, SavedSearch, Tag
+from creators.models import Creator, CreatorList, Niche, SavedSearch, Tag, WorkspaceCreatorScore
 from creators.search_text import fold
 
 # Counting stops here: "1,000+" tells a marketer to narrow the filters as well as an exact figure would,
@@ -184,6 +184,7 @@ SORT_COLUMNS = {
 }
 ORDERING_CHOICES = [
     ("-score", "Score (best first)"),
+    ("-your_score", "Your score (your scoring settings)"),
     ("-engagement_rate", "Engagement rate (highest first)"),
     ("-followers", "Followers (most first)"),
     ("-growth", "30-day growth (fastest first)"),
@@ -195,11 +196,27 @@ ORDERING_CHOICES = [
     ("recent", "Least recently active first"),
 ]
 DEFAULT_ORDERING = "-score"
+# The workspace's own score (creators.index.workspace_scores): its rows are walked by their index
+# (workspace, score DESC, creator); creators without one follow, by the global score. Descending only.
+YOUR_SCORE = "-your_score"
 RELEVANCE = "relevance"
 
 
-def order_by_key(queryset: QuerySet[Creator], ordering: str) -> QuerySet[Creator]:
-    """Apply a sort key of ORDERING_CHOICES (missing values last, ties by id)."""
+def workspace_has_scores(workspace_id: int | None) -> bool:
+    """True once the workspace has its own scores; until then "Your score" is the global score."""
+    return workspace_id is not None and WorkspaceCreatorScore.objects.filter(workspace_id=workspace_id).exists()
+
+
+def order_by_key(queryset: QuerySet[Creator], ordering: str, *, workspace_id: int | None = None) -> QuerySet[Creator]:
+    """Apply a sort key of ORDERING_CHOICES (missing values last, ties by id). YOUR_SCORE here annotates
+    every match (for bulk actions and the export, which the caller bounds); a page uses _your_score_rows."""
+    if ordering == YOUR_SCORE:
+        if workspace_id is None or not workspace_has_scores(workspace_id):
+            return order_by_key(queryset, DEFAULT_ORDERING)
+        mine = WorkspaceCreatorScore.objects.filter(workspace_id=workspace_id, creator=OuterRef("pk"))
+        return queryset.annotate(your_score=Subquery(mine.values("score")[:1])).order_by(
+            F("your_score").desc(nulls_last=True), F("score").desc(nulls_last=True), "id"
+        )
     descending = ordering.startswith("-")
     column = SORT_COLUMNS[ordering.lstrip("-")]
     expression: OrderBy = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
@@ -221,6 +238,7 @@ class Search:
     keyword: Keyword | None = None
     ordering: str | None = None  # a key of ORDERING_CHOICES, RELEVANCE, or None for the default
     is_filtered: bool = False
+    workspace_id: int | None = None  # whose "Your score" YOUR_SCORE sorts by
     # False when a filter's selectivity is a guess for the planner (audience shares in JSON): count instead.
     may_estimate: bool = True
     # Counts the same matches more cheaply, when the filters allow (audience filters alone); else None.
@@ -356,6 +374,7 @@ def results_page(search: Search, *, page_number: int, per_page: int) -> ResultPa
             prefilter = None  # a misspelt handle is not a substring of its creator's document
         queryset = with_relevance(matches, keyword)
     by_relevance = search.by_relevance and count is not None and count.is_exact
+    by_your_score: int | None = None
     if by_relevance:
         ordered = order_by_relevance(queryset)
     elif search.by_relevance and keyword is not None:
@@ -366,9 +385,15 @@ def results_page(search: Search, *, page_number: int, per_page: int) -> ResultPa
             pinned = list(exact[:1])
         elif exact.exists():
             offset -= 1  # page 1 showed it in the first place
+    elif search.ordering == YOUR_SCORE and search.workspace_id and workspace_has_scores(search.workspace_id):
+        by_your_score = search.workspace_id
+        ordered = _prefiltered(queryset, prefilter)
     else:
         ordered = order_by_key(_prefiltered(queryset, prefilter), search.ordering or DEFAULT_ORDERING)
-    rows = pinned + _page_rows(ordered, offset=offset, limit=per_page + 1 - len(pinned))
+    if by_your_score is not None:
+        rows = _your_score_rows(ordered, workspace_id=by_your_score, offset=offset, limit=per_page + 1)
+    else:
+        rows = pinned + _page_rows(ordered, offset=offset, limit=per_page + 1 - len(pinned))
     creators, has_next = rows[:per_page], len(rows) > per_page and page_number < max_page(per_page)
     if count is None:
         if page_number == 1 and not has_next:
@@ -402,18 +427,40 @@ def _page_rows(ordered: QuerySet[Creator], *, offset: int, limit: int) -> list[C
     return list(ordered.filter(pk__in=ids))
 
 
+def _your_score_rows(queryset: QuerySet[Creator], *, workspace_id: int, offset: int, limit: int) -> list[Creator]:
+    """A page in "Your score" order. The creators the workspace scored come first, read by an inner join
+    that walks workspacescore_rank_idx and stops after the page (a LEFT JOIN sorted NULLS LAST could
+    not use it and would sort every match); the others follow by the global score, from the offset
+    left once the scored ones ran out. Their number is then known from this page, or counted (at most
+    `offset` rows, MAX_RESULT_ROWS) when the page starts past them."""
+    scored = (
+        queryset.filter(workspace_scores__workspace_id=workspace_id)
+        .annotate(your_score=F("workspace_scores__score"))
+        .order_by(F("workspace_scores__score").desc(), "id")
+    )
+    rows = _page_rows(scored, offset=offset, limit=limit)
+    if len(rows) == limit:
+        return rows
+    scored_count = offset + len(rows) if rows or offset == 0 else scored.order_by().values("pk")[:offset].count()
+    mine = WorkspaceCreatorScore.objects.filter(workspace_id=workspace_id, creator=OuterRef("pk"))
+    others = order_by_key(queryset.exclude(Exists(mine)), DEFAULT_ORDERING)
+    return rows + _page_rows(others, offset=max(0, offset - scored_count), limit=limit - len(rows))
+
+
 def matching_creators(search: Search) -> QuerySet[Creator]:
     """Every match of the search in display order (a keyword ranks them), for bulk actions and the CSV export;
     the caller bounds it (BULK_LIMIT, EXPORT_LIMIT). The typo fallback applies as on the page."""
     queryset = search.queryset
     keyword = search.keyword
     if keyword is None:
-        return order_by_key(queryset, search.ordering or DEFAULT_ORDERING)
+        return order_by_key(queryset, search.ordering or DEFAULT_ORDERING, workspace_id=search.workspace_id)
     matches = keyword_matches(queryset, keyword)
     if not matches.exists():
         matches = keyword_matches(queryset, keyword, typo=True)
     ranked = with_relevance(matches, keyword)
-    return order_by_relevance(ranked) if search.by_relevance else order_by_key(ranked, search.ordering or "")
+    if search.by_relevance:
+        return order_by_relevance(ranked)
+    return order_by_key(ranked, search.ordering or "", workspace_id=search.workspace_id)
 
 
 # --- Workspace data the page shows beside the results ------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from creators.importing.audience import AudienceColumn, audience_columns
 from creators.importing.files import (
     FileFormat,
     FilePreview,
@@ -41,6 +42,7 @@ class DryRun:
     layout: Layout
     unmapped: list[UnmappedColumn]
     rows: list[ParsedRow | RejectedRow]
+    audience: list[AudienceColumn]  # the audience columns recognised, in file order
 
 
 def read_file_preview(*, path: Path) -> tuple[FileFormat, FilePreview]:
@@ -58,7 +60,10 @@ def dry_run_import(
     file_format, file_preview = read_file_preview(path=path)
     chosen = dict(mapping) if mapping is not None else suggest_mapping(file_preview.columns)
     require_valid_mapping(chosen, file_preview.columns)
-    parser = RecordParser(chosen, known_niches=Niche.objects.values_list("slug", flat=True), now=now or timezone.now())
+    audience = audience_columns(file_preview.columns, chosen)
+    parser = RecordParser(
+        chosen, known_niches=Niche.objects.values_list("slug", flat=True), now=now or timezone.now(), audience=audience
+    )
     parsed: list[ParsedRow | RejectedRow] = []
     with path.open("rb") as binary:
         for row, values, error in iter_records(binary, file_format):
@@ -71,6 +76,7 @@ def dry_run_import(
         layout=layout_of(chosen),
         unmapped=unmapped_columns(columns=file_preview.columns, samples=file_preview.samples, mapping=chosen),
         rows=parsed,
+        audience=list(audience.columns),
     )
 
 
@@ -82,6 +88,14 @@ def _shown(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return repr(value)
+
+
+def audience_values(row: ParsedRow) -> list[tuple[str, str]]:
+    """(part, `US 41.2 %, GB 9.5 %`) of a parsed row's audience, as it would be offered to the profile."""
+    return [
+        (part, ", ".join(f"{label} {share:g} %" for label, share in shares.items()))
+        for part, shares in (row.audience or {}).items()
+    ]
 
 
 def stored_values(row: ParsedRow, mapping: Mapping[str, str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

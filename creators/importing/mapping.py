@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from creators.countries import country_code
+from creators.importing.audience import AudienceColumns, recognise
 from creators.importing.counts import parse_count
 from creators.importing.files import ImportErrorCode, ImportFileError
 from creators.importing.synonyms import has_video_id_column, match_columns, synonym_table, unit_factor
@@ -130,7 +131,8 @@ def fields_in_matching_order(layout: Layout) -> tuple[TargetField, ...]:
 
 def suggest_mapping(columns: Sequence[str]) -> dict[str, str]:
     """target field -> source column, from the column names alone (creators.importing.synonyms). Each
-    column maps to one field."""
+    column maps to one field; audience columns (creators.importing.audience) map to none."""
+    columns = [column for column in columns if recognise(column) is None]
     fields = fields_in_matching_order(detect_layout(columns))
     found = match_columns(columns, [(target.name, not target.is_video) for target in fields])
     return {target.name: found[target.name] for target in fields if target.name in found}
@@ -447,6 +449,7 @@ class ParsedRow:
     creator: dict[str, Any]  # target field -> value, only the cells that hold one
     video: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
+    audience: dict[str, dict[str, float]] | None = None  # profile part -> label -> percent, the parts given
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,7 +465,14 @@ _FieldParsers = tuple[tuple[str, str, _Parser], ...]
 class RecordParser:
     """A mapping compiled once per import; `parse(record, row)` runs once per row."""
 
-    def __init__(self, mapping: Mapping[str, str], *, known_niches: Iterable[str], now: datetime) -> None:
+    def __init__(
+        self,
+        mapping: Mapping[str, str],
+        *,
+        known_niches: Iterable[str],
+        now: datetime,
+        audience: AudienceColumns | None = None,
+    ) -> None:
         handle_column = mapping.get("handle")
         if not handle_column:
             raise ValueError("the mapping has no handle column")
@@ -481,6 +491,7 @@ class RecordParser:
         self.creator_parsers: _FieldParsers = tuple(creator)
         self.video_parsers: _FieldParsers | None = tuple(video) if self.layout is Layout.VIDEOS else None
         self.video_id_column = mapping.get("video_id", "")
+        self.audience = audience or None  # a file without audience columns pays nothing per row
 
     def _parser_for(self, target: TargetField, column: str) -> _Parser:
         max_length = target.max_length
@@ -555,6 +566,9 @@ class RecordParser:
         creator = _parse_fields(self.creator_parsers, record, warnings)
         if isinstance(creator, str):
             return RejectedRow(row, creator)
+        audience = self.audience.parse(record, warnings) if self.audience is not None else None
+        if isinstance(audience, str):
+            return RejectedRow(row, audience)
         video: dict[str, Any] | None = None
         if self.video_parsers is not None:
             parsed_video = _parse_fields(self.video_parsers, record, warnings)
@@ -566,7 +580,7 @@ class RecordParser:
             views, likes = video.get("views"), video.get("likes")
             if views is not None and likes is not None and likes > views:
                 warnings.append(f"likes ({likes:,}) exceed views ({views:,})")
-        return ParsedRow(row=row, handle=handle, creator=creator, video=video, warnings=warnings)
+        return ParsedRow(row, handle, creator, video, warnings, audience or None)
 
 
 def _parse_fields(parsers: _FieldParsers, record: Mapping[str, Any], warnings: list[str]) -> dict[str, Any] | str:

@@ -33,6 +33,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import Workspace
+from creators.importing.audience import audience_columns
 from creators.importing.files import FileFormat, count_rows, detect_format, iter_records, preview
 from creators.importing.mapping import (
     Layout,
@@ -43,12 +44,15 @@ from creators.importing.mapping import (
     suggest_mapping,
 )
 from creators.importing.writes import (
+    apply_audiences,
     apply_contacts,
     apply_creators,
     apply_videos,
     mapped_creator_fields,
+    stage_audiences,
     stage_creators,
     stage_videos,
+    staging_audience,
     staging_creator,
 )
 from creators.models import ImportJob, Niche
@@ -80,6 +84,9 @@ class ImportSummary:
     videos_unchanged: int = 0
     snapshots_created: int = 0
     kept: int = 0  # values in the file left as another source wrote them (docs/security.md)
+    # Audience profiles (creators.importing.audience); counted in this run only (the job keeps `kept`).
+    audiences_created: int = 0
+    audiences_updated: int = 0
     rejects: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_STORED_REJECTS
     warning_samples: list[dict[str, Any]] = field(default_factory=list)
 
@@ -91,6 +98,7 @@ class _Chunk:
     # (handle, needs_search_merge, *mapped field values or None, search_document).
     creators: list[tuple[Any, ...]] = field(default_factory=list)
     contacts: list[tuple[str, str]] = field(default_factory=list)  # (handle, e-mail) for the workspace's rows
+    audiences: list[tuple[Any, ...]] = field(default_factory=list)  # staging rows of the creators' audiences
     rejects: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     last_row: int = 0
@@ -154,7 +162,12 @@ def import_creators(
         if mapping is None:
             mapping = suggest_mapping(columns)
         require_valid_mapping(mapping, columns)
-        parser = RecordParser(mapping, known_niches=Niche.objects.values_list("slug", flat=True), now=now)
+        parser = RecordParser(
+            mapping,
+            known_niches=Niche.objects.values_list("slug", flat=True),
+            now=now,
+            audience=audience_columns(columns, mapping),
+        )
         summary = _starting_summary(parser.layout, job)
         if summary.total_rows is None:
             summary.total_rows = count_rows(binary, file_format)
@@ -276,6 +289,8 @@ def _parsed_chunks(
                 chunk.creators.append(staging_creator(result, fields))
                 if result.creator.get("contact_email"):
                     chunk.contacts.append((result.handle, str(result.creator["contact_email"])))
+                if (audience := staging_audience(result)) is not None:
+                    chunk.audiences.append(audience)
             chunk.warnings.extend({"row": row, "warning": warning} for warning in result.warnings)
         if size >= chunk_rows:
             yield chunk
@@ -384,6 +399,7 @@ def _import_chunk(
         cursor.execute(f"SET LOCAL gin_pending_list_limit = {GIN_PENDING_LIST_KB:d}")  # in kB
         is_per_video = parser.layout is Layout.VIDEOS and bool(chunk.rows)
         stage_creators(cursor, chunk.creators, fields=fields)
+        stage_audiences(cursor, chunk.audiences)
         if is_per_video:
             stage_videos(cursor, chunk.rows, mapping=parser.mapping)
         staged()
@@ -391,6 +407,7 @@ def _import_chunk(
             cursor, chunk.creators, fields=fields, now=now, workspace_id=workspace_id
         )
         apply_contacts(cursor, chunk.contacts, now=now, workspace_id=workspace_id)
+        audience_counts = apply_audiences(cursor, chunk.audiences, now=now, workspace_id=workspace_id)
         video_counts = (0, 0, 0, 0)
         if is_per_video:
             video_counts = apply_videos(
@@ -413,7 +430,9 @@ def _import_chunk(
             if parser.layout is Layout.VIDEOS
             else 0,
             snapshots_created=summary.snapshots_created + video_counts[2],
-            kept=summary.kept + kept + video_counts[3],
+            kept=summary.kept + kept + video_counts[3] + audience_counts[2],
+            audiences_created=summary.audiences_created + audience_counts[0],
+            audiences_updated=summary.audiences_updated + audience_counts[1],
             rejects=summary.rejects + new_rejects,
             warning_samples=(summary.warning_samples + chunk.warnings)[:MAX_WARNING_SAMPLES],
         )

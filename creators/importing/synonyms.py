@@ -247,3 +247,29 @@ def closest_field(column: str, candidates: Sequence[tuple[str, bool]], *, cutoff
                 if ratio >= cutoff and (best is None or ratio > best[0]):
                     best = (ratio, name)
     return best[1] if best else None
+
+
+@dataclass(frozen=True)
+class AudienceWords:
+    """The words of synonyms.toml's `[audience]` table (creators.importing.audience reads names with them)."""
+
+    marker: frozenset[str]
+    parts: dict[str, frozenset[str]]  # profile part (countries, genders, age_buckets) -> its words
+    top: frozenset[str]
+    share: frozenset[str]
+    label: frozenset[str]
+    filler: frozenset[str]
+
+
+@cache
+def audience_words() -> AudienceWords:
+    with _TABLE.open("rb") as source:
+        table = tomllib.load(source)["audience"]
+    return AudienceWords(
+        marker=frozenset(table["marker"]),
+        parts={part: frozenset(table[part]) for part in ("countries", "genders", "age_buckets")},
+        top=frozenset(table["top"]),
+        share=frozenset(table["share"]),
+        label=frozenset(table["label"]),
+        filler=frozenset(table["filler"]),
+    )

@@ -2,7 +2,8 @@
 
 An export that "imports fine" while its follower counts go nowhere is the costly failure (every creator
 then reads as unknown), so the mapping page, the job page and the command name such columns, with the
-field they most likely hold. Text columns are not reported: exports carry many (URLs, ids, notes) and
+field they most likely hold. Audience columns are imported by their names (creators.importing.audience), so
+they are not reported either. Text columns are not reported: exports carry many (URLs, ids, notes) and
 leaving them out loses no number. Which field is likeliest: the closest synonym by spelling
 (creators.importing.synonyms.closest_field), among the fields of the right kind still free.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from creators.importing.audience import audience_columns
 from creators.importing.counts import parse_count, parse_percent
 from creators.importing.mapping import TARGET_FIELDS, Kind, fields_in_matching_order, layout_of
 from creators.importing.synonyms import closest_field, is_identifier, is_statistic, name_words
@@ -96,7 +98,7 @@ def unmapped_columns(
 ) -> list[UnmappedColumn]:
     """The columns outside `mapping` whose sampled cells look like numbers or dates, in file order, each
     with the likeliest free field of that kind (for the file's layout) when one is close."""
-    mapped_columns = {column for column in mapping.values() if column}
+    mapped_columns = {column for column in mapping.values() if column} | audience_columns(columns, mapping).names
     free = [t for t in fields_in_matching_order(layout_of(mapping)) if not mapping.get(t.name) and t.name != "handle"]
     found: list[UnmappedColumn] = []
     for column in columns:

@@ -13,6 +13,7 @@ from core.errors import ApplicationError
 from core.forms import add_form_errors
 from creators.importing import selectors as import_selectors
 from creators.importing import services as importing
+from creators.importing.audience import audience_columns
 from creators.importing.files import ImportFileError
 from creators.importing.forms import ACCEPT, ImportMappingForm, ImportUploadForm
 from creators.importing.mapping import CREATOR_FIELDS, VIDEO_FIELDS, Layout, layout_of
@@ -91,6 +92,10 @@ def import_mapping(request: WorkspaceRequest, import_job_pk: int) -> HttpRespons
         "show_video_fields": layout_of({"video_id": video_id_column}) is Layout.VIDEOS
         or any(target.name in form.errors for target in VIDEO_FIELDS),
         **unmapped_context(job.unmapped_columns),
+        "audience_columns": [
+            (column, preview.examples(column.column))
+            for column in audience_columns(preview.columns, job.mapping if not form.is_bound else {}).columns
+        ],
     }
     return render(request, "creators/import_mapping.html", context, status=status)
 

@@ -8,14 +8,24 @@ snapshots. creators.importing.pipeline calls these inside the chunk's transactio
   it creates creators and videos the index has never seen, fills empty values, and updates values this
   workspace imported before. Values that differ from another source's are left and counted (`kept`).
   Contact e-mails go to the importing workspace's own contact rows, never to the shared profile.
+- Audience shares follow the same rule per part of the profile (countries, genders, ages): an import fills
+  a part that is empty and was never written, or one this workspace imported; the rest is kept.
 """
 
+import json
 from datetime import datetime
 from typing import Any
 
 from creators.disclosure import SPONSORED_SQL, SPONSORED_SQL_PARAMS
 from creators.importing.mapping import VIDEO_STATS_FIELDS, ParsedRow
-from creators.index.provenance import WRITABLE_BY_IMPORT, import_source, protected_sql, video_import_allowed_sql
+from creators.index.provenance import (
+    AUDIENCE_KEYS,
+    WRITABLE_BY_IMPORT,
+    import_source,
+    own_import_sql,
+    protected_sql,
+    video_import_allowed_sql,
+)
 from creators.index.video_stats import copy_latest_stats
 from creators.models import Platform
 from creators.search_text import search_document
@@ -408,3 +418,118 @@ def apply_videos(
         )
     cursor.execute("DROP TABLE video_import_staging")
     return created, updated, snapshots, kept
+
+
+# --- Audience profiles --------------------------------------------------------------------------------
+
+_AUDIENCE_PARTS = tuple(AUDIENCE_KEYS)
+
+
+def staging_audience(row: ParsedRow) -> tuple[Any, ...] | None:
+    """The audience's staging row (handle, then each part as JSON or None), or None without audience data."""
+    if not row.audience:
+        return None
+    return (row.handle, *(json.dumps(row.audience[p]) if p in row.audience else None for p in _AUDIENCE_PARTS))
+
+
+def stage_audiences(cursor: Any, audiences: list[tuple[Any, ...]]) -> None:
+    """COPY a chunk's audience shares into their temporary staging table (a part not given stays NULL)."""
+    if not audiences:
+        return
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.audience_import_staging")
+    cursor.execute(
+        "CREATE TEMP TABLE audience_import_staging (handle text NOT NULL, creator_id bigint, "
+        + ", ".join(f"{part} jsonb" for part in _AUDIENCE_PARTS)
+        + ") ON COMMIT DROP"
+    )
+    with cursor.copy(f"COPY audience_import_staging (handle, {', '.join(_AUDIENCE_PARTS)}) FROM STDIN") as copy:
+        copy.set_types(["text"] * (1 + len(_AUDIENCE_PARTS)))
+        for audience in audiences:
+            copy.write_row(audience)
+
+
+def _audience_protected_sql(part: str) -> str:
+    """SQL: the staged part may not be written (another source wrote it, or nobody knows who did)."""
+    source = f"c.provenance -> '{AUDIENCE_KEYS[part]}'"
+    empty = f"COALESCE(a.{part} = '{{}}'::jsonb, true)"
+    return f"(s.{part} IS NOT NULL AND NOT ({own_import_sql(source)} OR ({source} IS NULL AND {empty})))"
+
+
+def apply_audiences(
+    cursor: Any, audiences: list[tuple[Any, ...]], *, now: datetime, workspace_id: int
+) -> tuple[int, int, int]:
+    """Write the staged audience shares to the creators' profiles (after apply_creators, so every staged
+    handle has its creator); returns (profiles created, profiles updated, parts kept as another source
+    wrote them). A part the row does not give keeps its stored value; every part written records this
+    workspace's import in the creator's provenance."""
+    if not audiences:
+        return 0, 0, 0
+    params = {"platform": Platform.TIKTOK, "workspace": str(workspace_id), "now": now}
+    cursor.execute(
+        "UPDATE audience_import_staging s SET creator_id = c.id FROM creators_creator c "
+        "WHERE c.platform = %(platform)s AND c.handle = s.handle",
+        params,
+    )
+    protected = {part: _audience_protected_sql(part) for part in _AUDIENCE_PARTS}
+    joined = (
+        "FROM creators_creator c LEFT JOIN creators_audienceprofile a ON a.creator_id = c.id WHERE c.id = s.creator_id"
+    )
+    differing = " + ".join(f"({protected[p]} AND s.{p} IS DISTINCT FROM a.{p})::int" for p in _AUDIENCE_PARTS)
+    cursor.execute(
+        f"""
+        SELECT COALESCE(sum({differing}), 0) FROM audience_import_staging s
+        JOIN creators_creator c ON c.id = s.creator_id LEFT JOIN creators_audienceprofile a ON a.creator_id = c.id
+        """,  # noqa: S608 - identifiers are our constants
+        params,
+    )
+    kept = int(cursor.fetchone()[0])
+    # Blank what may not be written, so the statements below leave it as it is (as for creators).
+    cursor.execute(
+        f"""
+        UPDATE audience_import_staging s SET
+            {", ".join(f"{p} = CASE WHEN {protected[p]} THEN NULL ELSE s.{p} END" for p in _AUDIENCE_PARTS)}
+        {joined} AND ({" OR ".join(protected.values())})
+        """,  # noqa: S608 - identifiers are our constants
+        params,
+    )
+    changes = {p: f"(s.{p} IS NOT NULL AND s.{p} IS DISTINCT FROM a.{p})" for p in _AUDIENCE_PARTS}
+    written = ", ".join(
+        f"'{AUDIENCE_KEYS[p]}', CASE WHEN {changes[p]} THEN %(source)s::jsonb END" for p in _AUDIENCE_PARTS
+    )
+    cursor.execute(
+        f"""
+        UPDATE creators_creator c
+        SET provenance = c.provenance || jsonb_strip_nulls(jsonb_build_object({written}))
+        FROM audience_import_staging s LEFT JOIN creators_audienceprofile a ON a.creator_id = s.creator_id
+        WHERE c.id = s.creator_id AND ({" OR ".join(changes.values())})
+        """,  # noqa: S608 - identifiers are our constants
+        {**params, "source": import_source(workspace_id=workspace_id, at=now)},
+    )
+    merged = [f"COALESCE(s.{p}, a.{p})" for p in _AUDIENCE_PARTS]
+    cursor.execute(
+        f"""
+        UPDATE creators_audienceprofile a SET
+            {", ".join(f"{p} = {value}" for p, value in zip(_AUDIENCE_PARTS, merged, strict=True))},
+            updated_at = %(now)s
+        FROM audience_import_staging s
+        WHERE a.creator_id = s.creator_id
+            AND ({", ".join(merged)}) IS DISTINCT FROM ({", ".join(f"a.{p}" for p in _AUDIENCE_PARTS)})
+        """,  # noqa: S608 - identifiers are our constants
+        params,
+    )
+    updated = cursor.rowcount
+    cursor.execute(
+        f"""
+        INSERT INTO creators_audienceprofile (creator_id, {", ".join(_AUDIENCE_PARTS)}, cities, created_at, updated_at)
+        SELECT s.creator_id, {", ".join(f"COALESCE(s.{p}, '{{}}'::jsonb)" for p in _AUDIENCE_PARTS)}, '{{}}'::jsonb,
+            %(now)s, %(now)s
+        FROM audience_import_staging s
+        WHERE s.creator_id IS NOT NULL AND num_nonnulls({", ".join(f"s.{p}" for p in _AUDIENCE_PARTS)}) > 0
+        ORDER BY s.creator_id
+        ON CONFLICT (creator_id) DO NOTHING
+        """,  # noqa: S608 - identifiers are our constants
+        params,
+    )
+    created = cursor.rowcount
+    cursor.execute("DROP TABLE audience_import_staging")
+    return created, updated, kept

@@ -9,7 +9,8 @@ names who wrote the creator's videos, and each `Video.provenance` names who wrot
 
 The rule (docs/security.md): an import creates creators and videos the index has never seen, fills
 empty values, and updates values the same workspace imported before. It never overwrites a non-empty
-value from any other source, nor a value stored before sources were recorded (nobody knows whose it is)."""
+value from any other source, nor a value stored before sources were recorded (nobody knows whose it is).
+An audience profile's parts follow the same rule, each under its own key (`AUDIENCE_KEYS`)."""
 
 import datetime
 import json
@@ -33,6 +34,12 @@ WRITABLE_BY_IMPORT = frozenset(
         "region", "city", "languages", "niches", "hashtags", "is_verified", "avatar_url",
     }
 )  # fmt: skip
+# The provenance key of each part of a creator's AudienceProfile (creators.importing.writes writes them).
+AUDIENCE_KEYS = {
+    "countries": "audience_countries",
+    "genders": "audience_genders",
+    "age_buckets": "audience_age_buckets",
+}
 # What "empty" means per SQL type; a boolean is never empty (false is a statement, e.g. "not verified").
 _EMPTY_SQL = {"text": "''", "bigint": "0", "integer": "0", "varchar[]": "'{}'"}
 # How a page names each source (the importing workspace is never named).

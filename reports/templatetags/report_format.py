@@ -70,3 +70,31 @@ def sort_value(value: object) -> str:
 def column_cells(table: object, row: object) -> list[tuple[object, object]]:
     """[(column, value)] of one row, for templates that loop over a table's columns."""
     return [(column, column.value(row)) for column in table.columns]  # type: ignore[attr-defined]
+
+
+@register.filter
+def signed_pct(value: Decimal | None) -> str:
+    """A change (0.25) as "+25.0 %", a fall as "\u221210.0 %" (a minus sign, not a hyphen)."""
+    if value is None or value == "":
+        return DASH
+    shown = Decimal(value) * 100
+    return f"+{shown:.1f} %" if shown >= 0 else f"\u2212{-shown:.1f} %"
+
+
+@register.filter
+def kpi_value(value: Decimal | None, kind: str) -> str:
+    """A KPI figure by its format (reports.kpis.KPI_KINDS): count, money, ratio or multiple."""
+    if kind == "money":
+        return money(value)
+    if kind == "ratio":
+        return pct(value)
+    if kind == "multiple":
+        return multiple(value)
+    return count(value.to_integral_value() if isinstance(value, Decimal) else value)  # a projection: whole units
+
+
+@register.filter
+def kpi_triplet(target: Decimal, line: object) -> list[str]:
+    """[target, actual] of a KPI line, each in the line's format (the cells before its progress bar)."""
+    shown = line.format  # type: ignore[attr-defined]
+    return [kpi_value(target, shown), kpi_value(line.actual, shown)]  # type: ignore[attr-defined]

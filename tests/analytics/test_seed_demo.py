@@ -4,6 +4,7 @@ from django.db.models import F, Max, Sum
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, User, Workspace
+from analytics.demo.audience_file import IMPORTED_HANDLES
 from analytics.demo.data import DEMO_CREATORS_FILE
 from analytics.demo.index import DEMO_CREATOR_HANDLE, FEATURED
 from creators.models import AudienceProfile, Creator, FollowerSnapshot, PortalGrant, VideoStats
@@ -39,7 +40,7 @@ def test_seed_demo_needs_no_file_and_loads_the_named_and_generated_creators_idem
     call_command("seed_demo", force=True, synthetic=SYNTHETIC, verbosity=0)
 
     assert _state() == first
-    assert Creator.objects.count() == len(FEATURED) + SYNTHETIC
+    assert Creator.objects.count() == len(FEATURED) + SYNTHETIC + len(IMPORTED_HANDLES)  # + the audience file's
     # The celebrity-like accounts top the index, verified, with tens of millions of followers.
     top = list(Creator.objects.order_by("-follower_count").values_list("follower_count", "is_verified")[:10])
     assert all(followers >= 10_000_000 and verified for followers, verified in top)
@@ -62,7 +63,7 @@ def test_seed_demo_adds_the_real_file_when_demo_data_dir_holds_it(settings, tmp_
 
     call_command("seed_demo", force=True, synthetic=SYNTHETIC, verbosity=0)
 
-    assert Creator.objects.count() == 2 + len(FEATURED) + SYNTHETIC
+    assert Creator.objects.count() == 2 + len(FEATURED) + SYNTHETIC + len(IMPORTED_HANDLES)
     dana = Creator.objects.get(handle="dancing.dana")
     assert (dana.follower_count, dana.country) == (78_900_000, "US")
     assert Creator.objects.get(handle="cookwithkofi").follower_count == 856_300
@@ -149,7 +150,7 @@ def test_seed_demo_gives_the_demo_brand_campaigns_in_every_status_and_every_stag
     with scopes_disabled():
         campaigns = Campaign.objects.filter(workspace__slug="glow-skincare")
         assert set(campaigns.values_list("status", flat=True)) == set(CampaignStatus.values)
-        assert campaigns.count() == 4  # the second run added none
+        assert campaigns.count() == 5  # one per status; the second run added none
         stages = set(Collaboration.objects.filter(campaign__in=campaigns).values_list("stage", flat=True))
         assert stages == set(Stage.values)
         paid = Collaboration.objects.get(campaign__name="Spring glow launch", stage=Stage.PAID)

@@ -126,3 +126,14 @@ def sign_in(page, base_url: str, email: str, password: str, *, lands_on: str) ->
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}{lands_on}")
+
+
+@pytest.fixture
+def seeded_niches(transactional_db):
+    """The niche taxonomy a fresh install has (migration creators/0004 seeds it). A transactional test
+    before this one may have flushed the table, so the tests whose forms offer niches lay it down again."""
+    from creators.models import Niche
+    from creators.niches import DEFAULT_NICHES, niche_name
+
+    for order, slug in enumerate(DEFAULT_NICHES):
+        Niche.objects.get_or_create(slug=slug, defaults={"name": niche_name(slug), "sort_order": order})

@@ -89,11 +89,13 @@ def test_a_payout_needs_a_contract_or_a_cancelled_one_owing_a_kill_fee():
     assert {Stage.CONTRACTED, Stage.LIVE, Stage.PAID, Stage.CANCELLED} <= pipeline.PAYABLE_STAGES
 
 
+# Issue 15: draft -> active -> paused <-> active; active or paused -> completed -> archived.
 CAMPAIGN_SPECIFICATION = {
     "draft": {"active"},
     "active": {"paused", "completed"},
     "paused": {"active", "completed"},
-    "completed": set(),
+    "completed": {"archived"},
+    "archived": set(),
 }
 STATUS_PAIRS = list(itertools.product(CampaignStatus, CampaignStatus))
 
@@ -104,3 +106,44 @@ def test_campaign_status_changes_follow_the_life_cycle(from_status, to_status):
     expected = to_status.value in CAMPAIGN_SPECIFICATION[from_status.value]
 
     assert pipeline.is_allowed_status_change(from_status, to_status) is expected
+    assert (to_status in pipeline.allowed_next_statuses(from_status)) is expected
+
+
+def test_the_status_table_has_a_row_for_every_status_and_no_other():
+    assert set(pipeline.CAMPAIGN_STATUS_TRANSITIONS) == set(CampaignStatus)
+    assert set(CAMPAIGN_SPECIFICATION) == set(CampaignStatus.values)
+
+
+def test_only_an_archived_campaign_is_read_only():
+    assert set(CampaignStatus) - pipeline.CAMPAIGN_EDITABLE_STATUSES == {CampaignStatus.ARCHIVED}
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), [("draft", "archived"), ("launched", "active"), ("", "active")])
+def test_unknown_statuses_and_skipped_steps_are_refused_rather_than_crashing(from_status, to_status):
+    assert not pipeline.is_allowed_status_change(from_status, to_status)
+
+
+def test_the_next_moves_come_in_life_cycle_order_with_their_button_labels():
+    assert pipeline.allowed_next_statuses("paused") == [CampaignStatus.ACTIVE, CampaignStatus.COMPLETED]
+    assert pipeline.allowed_next_statuses("archived") == []
+    assert pipeline.allowed_next_statuses("launched") == []
+    labels = {
+        (a, b): pipeline.status_move_label(a, b)
+        for a, targets in CAMPAIGN_SPECIFICATION.items()
+        for b in sorted(targets)
+    }
+    assert labels == {
+        ("draft", "active"): "Activate",
+        ("active", "completed"): "Complete",
+        ("active", "paused"): "Pause",
+        ("paused", "active"): "Resume",
+        ("paused", "completed"): "Complete",
+        ("completed", "archived"): "Archive",
+    }
+
+
+def test_a_status_without_rules_stops_the_module_from_loading(monkeypatch):
+    monkeypatch.delitem(pipeline.CAMPAIGN_STATUS_TRANSITIONS, CampaignStatus.ARCHIVED)
+
+    with pytest.raises(RuntimeError, match="archived"):
+        pipeline._check_tables_are_complete()

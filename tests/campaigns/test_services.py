@@ -190,13 +190,13 @@ def test_a_campaign_goes_live_but_never_back_to_draft(in_workspace, manager):
     with scopes_disabled():
         campaign = CampaignFactory(workspace=in_workspace)
 
-    services.update_campaign(campaign=campaign, by=manager, status="active")
+    services.change_campaign_status(campaign=campaign, by=manager, to_status="active")
     with pytest.raises(CampaignError) as refusal:
-        services.update_campaign(campaign=campaign, by=manager, status="draft")
+        services.change_campaign_status(campaign=campaign, by=manager, to_status="draft")
 
     assert refusal.value.code == "transition_not_allowed"
     assert _reloaded(campaign).status == Campaign.Status.ACTIVE
-    assert len(_audit("campaign.updated")) == 1
+    assert len(_audit("campaign.status_changed")) == 1
 
 
 def test_a_new_budget_needs_its_currency_and_keeps_both(in_workspace, manager):

@@ -37,8 +37,8 @@ def assert_strict_policy(response) -> None:
     assert policy["form-action"][0] == "'self'"
 
 
-@pytest.mark.django_db
-def test_the_login_page_carries_the_policy(client):
+def test_the_login_page_carries_the_policy(client, owner):
+    # With an account in the database: on an empty one the sign-in page sends to first-run setup.
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert_strict_policy(response)

@@ -102,26 +102,26 @@ def test_verdict_waits_until_the_video_has_been_live_long_enough():
 def test_verdict_stops_below_the_stop_roas():
     result = metrics.verdict(spend=D("500"), revenue=D("250"), orders=5, days_live=10, thresholds=THRESHOLDS)
     assert result.verdict is Verdict.STOP
-    assert result.reason == "ROAS 0.50 is below 1.00."
+    assert result.reason == "ROAS 0.50 is below your 1.00 stop line."
 
 
 def test_verdict_scales_at_the_scale_roas():
     result = metrics.verdict(spend=D("500"), revenue=D("1500"), orders=30, days_live=10, thresholds=THRESHOLDS)
     assert result.verdict is Verdict.SCALE
-    assert result.reason == "ROAS 3.00 is at or above 3.00."
+    assert result.reason == "ROAS 3.00 is at or above your 3.00 scale line."
 
 
 def test_verdict_keeps_between_the_lines():
     result = metrics.verdict(spend=D("500"), revenue=D("1000"), orders=20, days_live=10, thresholds=THRESHOLDS)
     assert result.verdict is Verdict.KEEP and not result.is_early
-    assert result.reason == "ROAS 2.00 is between 1.00 and 3.00."
+    assert result.reason == "ROAS 2.00 is between your 1.00 stop line and 3.00 scale line."
 
 
 def test_verdict_stops_above_the_cpa_ceiling_even_with_a_good_roas():
     ceiling = VerdictThresholds(**{**THRESHOLDS.__dict__, "stop_cpa_above": D("40")})
     result = metrics.verdict(spend=D("500"), revenue=D("2000"), orders=10, days_live=10, thresholds=ceiling)
     assert result.verdict is Verdict.STOP
-    assert result.reason == "CPA 50.00 is above 40.00."
+    assert result.reason == "CPA 50.00 is above your 40.00 ceiling."
     no_order = metrics.verdict(spend=D("500"), revenue=D("0"), orders=0, days_live=10, thresholds=ceiling)
     assert no_order.verdict is Verdict.STOP
 

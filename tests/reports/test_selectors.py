@@ -155,7 +155,7 @@ def test_each_creator_gets_a_verdict_with_its_reason(campaign, settings_row):
     assert _row(report, early).verdict.is_early
     # No attributed order: ROAS 0 is below the stop line once past the minimums.
     assert _row(report, no_revenue).verdict.verdict is Verdict.STOP
-    assert _row(report, no_revenue).verdict.reason == "ROAS 0.00 is below 1.00."
+    assert _row(report, no_revenue).verdict.reason == "ROAS 0.00 is below your 1.00 stop line."
     assert report.verdict_counts == {"scale": 0, "keep": 1, "stop": 1}
 
 
@@ -328,7 +328,7 @@ def test_orders_revenue_and_new_customers_come_from_the_attribution_rollups(camp
     assert row.roas == D("3.6")
     assert row.cpa == D("500") / 15
     assert row.verdict.verdict is Verdict.SCALE
-    assert row.verdict.reason == "ROAS 3.60 is at or above 3.00."
+    assert row.verdict.reason == "ROAS 3.60 is at or above your 3.00 scale line."
     assert [(p.day, p.orders, p.revenue) for p in report.days] == [(DAY, D(10), D("1200")), (next_day, D(5), D("600"))]
     assert report.attribution.rule == "last_click" and report.attribution.is_workspace_rule
 

@@ -201,6 +201,12 @@ VALID = {
     "stop_cpa_above": "",
     "min_spend": "200",
     "min_days_live": "10",
+    "awareness_scale_cpm_at_most": "4.00",
+    "awareness_stop_cpm_above": "12.00",
+    "engagement_scale_cpe_at_most": "0.08",
+    "engagement_stop_cpe_above": "0.40",
+    "traffic_scale_cpc_at_most": "0.30",
+    "traffic_stop_cpc_above": "1.50",
 }
 
 
@@ -216,6 +222,8 @@ def test_a_manager_saves_report_settings_and_reports_use_them(client, manager, w
     assert (saved.emv_per_view, saved.product_value_per_shipment, saved.min_days_live) == (D("0.02"), D("35"), 10)
     assert saved.stop_cpa_above is None
     assert saved.currency == "USD"
+    assert (saved.awareness_scale_cpm_at_most, saved.awareness_stop_cpm_above) == (D("4.00"), D("12.00"))
+    assert (saved.engagement_scale_cpe_at_most, saved.traffic_stop_cpc_above) == (D("0.08"), D("1.50"))
 
 
 @pytest.mark.parametrize(
@@ -228,6 +236,9 @@ def test_a_manager_saves_report_settings_and_reports_use_them(client, manager, w
         ("min_days_live", "2.5", "whole number"),
         ("emv_per_view", "0.00001", "decimal places"),
         ("min_spend", "", "Enter a value"),
+        ("awareness_stop_cpm_above", "3.99", "at or above the scale line"),
+        ("traffic_scale_cpc_at_most", "0", "above 0"),
+        ("engagement_stop_cpe_above", "", "Enter a value"),
     ],
 )
 def test_bad_settings_are_refused_beside_the_field_and_nothing_is_written(

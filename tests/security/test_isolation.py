@@ -14,7 +14,7 @@ from django_scopes import scopes_disabled
 from djmoney.money import Money
 from rest_framework.authtoken.models import Token
 
-from accounts.models import AuditEvent, Invitation, Membership, Role
+from accounts.models import AuditEvent, Invitation, Membership, Notification, Role
 from analytics.models import AttributionSettings, Order, OrderSource, PromoCode, TrackingLink, VerifiedDomain
 from briefs.models import Contract, ContractTemplate, ContractVersion, SignatureEvent
 from campaigns.models import (
@@ -83,6 +83,8 @@ EXCLUDED_NAMES = {
     "302s to the link's stored destination (tests/analytics/test_tracking_redirect.py)",
     "order-webhook": "public by design: stores post orders here; nothing is read or written unless the body's "
     "HMAC-SHA256 matches a secret of that workspace's sources (tests/analytics/test_orders_webhooks.py)",
+    "calendar-feed": "public by design: the 256-bit feed token is the credential, checked by hash; another user's or "
+    "a revoked token is a 404 (tests/briefs/test_calendar_feed.py)",
     "contract-verify": "public by design: shows only what an uploaded PDF already says, on an exact SHA-256 match "
     "(tests/briefs/test_contract_verification.py)",
 }
@@ -144,6 +146,10 @@ def world():
         AuditEvent.objects.create(
             workspace=a, actor=alice.user, action="invitation.created", target="invitee-secret@acme.test"
         )
+        a_notification = Notification.objects.create(
+            workspace=a, recipient=alice.user, kind="draft_submitted", event_key="submission:acme",
+            title="Acme secret campaign: a draft arrived", url="/campaigns/",
+        )  # fmt: skip
         b = WorkspaceFactory(name="Bravo", slug="bravo")
         bob = MembershipFactory(workspace=b, user=UserFactory(email="bob@bravo.test"), role=Role.OWNER).user
         creator = CreatorUserFactory(email="maker@creator.test")
@@ -222,6 +228,7 @@ def world():
     # One object of workspace A per kind a route can take (`<kind>_pk`, or a DRF basename for `pk`).
     objects = {
         "membership": alice.pk,
+        "notification": a_notification.pk,
         "invitation": a_invitation.pk,
         "creator": shared.pk,
         "creator_list": a_list.pk,
@@ -254,6 +261,7 @@ def _snapshot():
         return (
             sorted(Membership.objects.values_list("pk", "workspace_id", "user_id", "role")),
             sorted(Invitation.objects.values_list("pk", "email", "accepted_at", "revoked_at", "token_sha256")),
+            sorted(Notification.objects.values_list("pk", "read_at")),
             sorted(CreatorList.objects.values_list("pk", "name", "description")),
             sorted(CreatorListEntry.objects.values_list("pk", "creator_list_id", "creator_id")),
             sorted(Tag.objects.values_list("pk", "name")),

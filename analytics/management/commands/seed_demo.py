@@ -17,6 +17,8 @@ from accounts.services import create_workspace, update_branding
 from accounts.tenancy import workspace_scope
 from accounts.two_factor.codes import key_from_base32
 from accounts.two_factor.services import enable_two_factor_with_published_secret
+from analytics.demo.audience_file import load_demo_audience_import
+from analytics.demo.calendar import load_demo_calendar
 from analytics.demo.campaigns import load_demo_campaigns
 from analytics.demo.data import DEMO_CREATORS_FILE, demo_creators_file, read_demo_creators
 from analytics.demo.index import (
@@ -25,7 +27,9 @@ from analytics.demo.index import (
     load_demo_workspace_layers,
     score_demo_history,
 )
+from analytics.demo.notifications import load_demo_notifications
 from analytics.demo.orders import load_demo_orders
+from analytics.demo.your_score import load_demo_scoring_profile
 from analytics.schedules import install_schedules
 from creators.models import Creator, PortalGrant
 from creators.portal.access import grant_portal_access
@@ -108,11 +112,17 @@ class Command(BaseCommand):
                         update_branding(workspace=workspace, by=marketer, brand_color=DEMO_BRAND_COLOR)
         scored = score_demo_history(today=timezone.now())
         brand = Workspace.objects.get(slug=WORKSPACES[0][1])
+        with workspace_scope(brand):
+            load_demo_scoring_profile(workspace=brand, by=marketer)  # "Your score" in discovery and recommendations
         with workspace_scope(brand), transaction.atomic():
             # After scoring: the campaigns shortlist the best-scored creators.
             load_demo_campaigns(workspace=brand, by=marketer, today=timezone.now().date(), demo_creator=creator)
             # After the campaigns: links, codes, weeks of clicks and orders for their contracted creators.
             load_demo_orders(workspace=brand, by=marketer)
+            load_demo_calendar(workspace=brand, by=marketer, today=timezone.now().date())  # due dates ahead
+        with workspace_scope(brand):
+            load_demo_audience_import(workspace=brand, by=marketer)  # audience shares from an exporter's file
+            load_demo_notifications(workspace=brand)  # the campaigns' events notified; the older ones read
         install_schedules()
         self.stdout.write(
             self.style.SUCCESS(

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Workspace
 from accounts.tenancy import workspace_scope
-from creators.importing.dry_run import DryRun, dry_run_import, read_file_preview, stored_values
+from creators.importing.dry_run import DryRun, audience_values, dry_run_import, read_file_preview, stored_values
 from creators.importing.files import ImportFileError
 from creators.importing.mapping import TARGET_FIELDS, Layout, RejectedRow, suggest_mapping
 from creators.importing.pipeline import DEFAULT_CHUNK_ROWS, ImportSummary, import_creators
@@ -148,6 +148,10 @@ class Command(BaseCommand):
         for target in TARGET_FIELDS.values():
             if dry_run.mapping.get(target.name):
                 out.write(f"  {target.name:<20} <- {dry_run.mapping[target.name]}")
+        if dry_run.audience:
+            out.write("Audience columns (imported into the audience profile):")
+            for column in dry_run.audience:
+                out.write(f"  {column.describe():<20} <- {column.column}")
         unmapped = describe_unmapped(dry_run.unmapped)
         if unmapped:
             out.write(self.style.WARNING(unmapped))
@@ -161,6 +165,8 @@ class Command(BaseCommand):
             out.write("    creator: " + ", ".join(f"{name}={value}" for name, value in creator))
             if video:
                 out.write("    video: " + ", ".join(f"{name}={value}" for name, value in video))
+            for part, shares in audience_values(row):
+                out.write(f"    audience {part}: {shares}")
             for warning in row.warnings:
                 out.write(f"    warning: {warning}")
         out.write(
@@ -179,6 +185,10 @@ class Command(BaseCommand):
         out.write(f"warnings: {summary.warnings:,}")
         if summary.kept:
             out.write(f"{summary.kept:,} values kept from other sources (the shared index is never overwritten)")
+        if summary.audiences_created or summary.audiences_updated:
+            out.write(
+                f"audience profiles: {summary.audiences_created:,} created, {summary.audiences_updated:,} updated"
+            )
         if per_video:
             out.write(
                 f"videos: {summary.videos_created:,} created, {summary.videos_updated:,} updated, "

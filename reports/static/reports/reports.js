@@ -92,4 +92,18 @@
     if (typeof window.Chart === "undefined") return;
     Object.values(window.Chart.instances || {}).forEach(function (chart) { chart.resize(); });
   });
+  /* The report period: the from/to inputs show only for "Custom"; a preset applies as soon as it is chosen. */
+  function syncRange(select) {
+    var custom = select.form && select.form.querySelector("[data-custom-range]");
+    if (custom) custom.hidden = select.value !== "custom";
+  }
+  document.addEventListener("change", function (e) {
+    var select = e.target;
+    if (!select.matches || !select.matches("select[data-range-select]")) return;
+    syncRange(select);
+    if (select.value !== "custom" && select.form) select.form.requestSubmit();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-range-select]").forEach(syncRange);
+  });
 })();
