@@ -1,14 +1,17 @@
 """Playwright driving the system Chromium against pytest-django's live server."""
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "var" / "screenshots"
 # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -90,32 +93,129 @@ def _watch_csp(context, violations: list[str]) -> None:
     context.on("console", on_console)
 
 
+# --- Accessibility: axe-core on every page a test visits ------------------------------------------------
+# axe-core is vendored (static/vendor/axe-core/, VERSIONS.md) but no product page loads it; the tests put it
+# into the page. Not with `add_script_tag(path=...)`: that inserts an inline <script>, which the
+# Content-Security-Policy (script-src 'self') refuses, and the refusal would fail the CSP check above. The
+# file's source is evaluated through the DevTools protocol instead (`page.evaluate`), which a page's CSP does
+# not govern, so the policy under test stays exactly the production one.
+AXE_SOURCE = (ROOT / "static" / "vendor" / "axe-core" / "axe.min.js").read_text()
+AXE_TAGS = ["wcag2a", "wcag2aa"]  # WCAG 2.0 levels A and AA, as issue 15 asks
+AXE_FAILING_IMPACTS = {"serious", "critical"}
+# Pages we do not write and cannot theme: the Swagger UI bundle (/api/docs/), DRF's browsable API and the
+# Django admin. Every other page, including error pages and the portal, is always checked: no opt-out.
+AXE_THIRD_PARTY_PREFIXES = ("/api/", "/admin/")
+AXE_LOG = ROOT / "var" / "axe" / "violations.jsonl"  # every finding of the run, all impacts, for counting
+
+
+@pytest.fixture(autouse=True)
+def axe_violations() -> Iterator[list[str]]:
+    """Every browser test fails on a serious or critical axe-core finding on any page it visited.
+
+    Pages are checked on each `load` event (full navigations), whenever a test takes a screenshot (the
+    states htmx built without a navigation) and once more when the page fixture closes. Checked in teardown,
+    like the CSP check, so one run lists every page's findings rather than stopping at the first."""
+    violations: list[str] = []
+    yield violations
+    if violations:
+        pytest.fail(
+            "axe-core found serious or critical accessibility violations:\n" + "\n".join(violations), pytrace=False
+        )
+
+
+def _is_third_party(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme not in ("http", "https") or parts.path.startswith(AXE_THIRD_PARTY_PREFIXES)
+
+
+def audit_accessibility(page, violations: list[str], seen: set[tuple[str, str, str]]) -> None:
+    """Run axe-core (WCAG 2 A + AA) on the page as it is now; add one line per new serious/critical rule."""
+    url = page.url
+    if _is_third_party(url):
+        return
+    results = page.evaluate(
+        """async ([source, tags]) => {
+          if (!window.axe) { (0, eval)(source); }
+          // One run at a time: a load event's audit may arrive while a screenshot's is still running.
+          const run = () => window.axe.run(document, {runOnly: {type: "tag", values: tags},
+                                                      resultTypes: ["violations"]});
+          window.__cdAxeRun = (window.__cdAxeRun || Promise.resolve()).catch(() => null).then(run);
+          const results = await window.__cdAxeRun;
+          return results.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                                                 targets: v.nodes.map((n) => n.target.join(" "))}));
+        }""",
+        [AXE_SOURCE, AXE_TAGS],
+    )
+    path = urlsplit(url).path
+    AXE_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with AXE_LOG.open("a") as log:
+        for found in results:
+            log.write(json.dumps({"path": path, **found}) + "\n")
+    for found in results:
+        new_targets = [target for target in found["targets"] if (path, found["id"], target) not in seen]
+        if found["impact"] not in AXE_FAILING_IMPACTS or not new_targets:
+            continue
+        seen.update((path, found["id"], target) for target in new_targets)
+        shown = ", ".join(new_targets[:4]) + (" …" if len(new_targets) > 4 else "")
+        violations.append(
+            f"{path}: {found['id']} ({found['impact']}, {len(new_targets)} elements): {found['help']}: {shown}"
+        )
+
+
+def _watch_accessibility(page, violations: list[str]) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+
+    seen: set[tuple[str, str, str]] = set()
+    page._axe = lambda: audit_accessibility(page, violations, seen)  # the screenshot helper calls it
+
+    def on_load(_page) -> None:
+        try:
+            page._axe()
+        except PlaywrightError as error:
+            # The test moved on to the next page before axe finished; that page's own load checks it.
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+
+    page.on("load", on_load)
+
+
+def _close_audited(page, context) -> None:
+    try:
+        page._axe()
+    finally:
+        context.close()
+
+
 @pytest.fixture
-def page(browser, csp_violations):
+def page(browser, csp_violations, axe_violations):
     context = browser.new_context(viewport={"width": 1360, "height": 900})
     _watch_csp(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    _watch_accessibility(page, axe_violations)
     yield page
-    context.close()
+    _close_audited(page, context)
 
 
 @pytest.fixture
-def phone(browser, csp_violations):
+def phone(browser, csp_violations, axe_violations):
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
     )
     _watch_csp(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    _watch_accessibility(page, axe_violations)
     yield page
-    context.close()
+    _close_audited(page, context)
 
 
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    if hasattr(page, "_axe"):
+        page._axe()
     return path
 
 

@@ -32,6 +32,7 @@ def test_an_inline_handler_is_refused_and_the_console_check_sees_it(signed_in, c
             """() => {
               const button = document.createElement("button");
               button.id = "probe";
+              button.textContent = "Probe";
               button.setAttribute("onclick", "document.title = 'ran'");
               document.body.append(button);
             }"""
